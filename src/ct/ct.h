@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Connection tracking.
+ *
+ * Theory of operation (the kernel's, which we keep):
+ *   - A connection has two tuples, ORIGINAL (as the first packet looked) and
+ *     REPLY (what a reply must look like).  Without NAT, REPLY is ORIGINAL
+ *     inverted; NAT is exactly the difference between them.
+ *   - upt_ct_in() runs at PREROUTING / OUTPUT before mangle: it looks the
+ *     packet's tuple up in the table; on a miss it takes a fresh entry from
+ *     the pool, *unconfirmed* (not in the hash, invisible to other packets),
+ *     then lets the protocol tracker judge the packet (TCP state machine and
+ *     window, UDP, ICMP, generic).  It answers the ctinfo the rules see.
+ *   - NAT may then change the unconfirmed entry's REPLY tuple.
+ *   - upt_ct_confirm() at the end of POSTROUTING / INPUT inserts both tuples
+ *     into the hash.  A first packet that is dropped must be followed by
+ *     upt_ct_abort(), which returns the entry to the pool: no trace is left.
+ *   - Entries age by `expires` on the caller's clock; upt_ct_expire() does a
+ *     bounded amount of work per call.  A full pool evicts an entry that is
+ *     not ASSURED (the kernel's early_drop), counting it.
+ *
+ * Memory: all entries come from a pool allocated at init; the hash is open
+ * addressing over a power-of-two slot array keyed with a secret (SipHash), so
+ * nothing is allocated on the packet path.
+ */
+#ifndef UPT_CT_CT_H
+#define UPT_CT_CT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct upt_pdesc;
+
+enum upt_ct_dir { UPT_CT_DIR_ORIGINAL = 0, UPT_CT_DIR_REPLY = 1 };
+
+/*
+ * A tuple, host byte order.  For TCP/UDP sport/dport are the ports.  For
+ * ICMP (as the kernel): sport = echo identifier, dport = type << 8 | code of
+ * the packet in that direction (request type in ORIGINAL, reply type in
+ * REPLY).  For other protocols both are 0.
+ */
+struct upt_tuple {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+	uint8_t proto;
+	uint8_t pad;
+	uint16_t zone;
+};
+
+/* Kernel's IPS_* status bits, same values (conntrack -L prints from them). */
+#define UPT_IPS_EXPECTED     (1u << 0)
+#define UPT_IPS_SEEN_REPLY   (1u << 1)
+#define UPT_IPS_ASSURED      (1u << 2)
+#define UPT_IPS_CONFIRMED    (1u << 3)
+#define UPT_IPS_SRC_NAT      (1u << 4)
+#define UPT_IPS_DST_NAT      (1u << 5)
+#define UPT_IPS_SEQ_ADJUST   (1u << 6)
+#define UPT_IPS_SRC_NAT_DONE (1u << 7)
+#define UPT_IPS_DST_NAT_DONE (1u << 8)
+#define UPT_IPS_DYING        (1u << 9)
+#define UPT_IPS_FIXED_TIMEOUT (1u << 10)
+#define UPT_IPS_TEMPLATE     (1u << 11)
+#define UPT_IPS_UNTRACKED    (1u << 12)
+#define UPT_IPS_NAT_MASK     (UPT_IPS_SRC_NAT | UPT_IPS_DST_NAT)
+#define UPT_IPS_NAT_DONE_MASK (UPT_IPS_SRC_NAT_DONE | UPT_IPS_DST_NAT_DONE)
+
+/* What the rules see (enum ip_conntrack_info, plus the no-entry cases). */
+enum upt_ctinfo {
+	UPT_CTINFO_ESTABLISHED = 0,
+	UPT_CTINFO_RELATED = 1,
+	UPT_CTINFO_NEW = 2,
+	UPT_CTINFO_ESTABLISHED_REPLY = 3,
+	UPT_CTINFO_RELATED_REPLY = 4,
+	UPT_CTINFO_INVALID = 5,   /* no entry: the tracker refused the packet */
+	UPT_CTINFO_UNTRACKED = 6, /* NOTRACK / CT --notrack in raw */
+};
+
+/* TCP conntrack states, kernel's order and names (TCP_CONNTRACK_*). */
+enum upt_tcp_state {
+	UPT_TCP_NONE = 0,
+	UPT_TCP_SYN_SENT,
+	UPT_TCP_SYN_RECV,
+	UPT_TCP_ESTABLISHED,
+	UPT_TCP_FIN_WAIT,
+	UPT_TCP_CLOSE_WAIT,
+	UPT_TCP_LAST_ACK,
+	UPT_TCP_TIME_WAIT,
+	UPT_TCP_CLOSE,
+	UPT_TCP_SYN_SENT2,
+	UPT_TCP_STATE__COUNT
+};
+
+/* Per-direction TCP window state (struct ip_ct_tcp_state). */
+struct upt_ct_tcp_dir {
+	uint32_t td_end;    /* max of seq + len */
+	uint32_t td_maxend; /* max of ack + max(win, 1) */
+	uint32_t td_maxwin; /* max(win) */
+	uint8_t td_scale;   /* window scale factor */
+	uint8_t flags;      /* IP_CT_TCP_FLAG_* */
+	uint16_t pad;
+};
+
+struct upt_ct_tcp {
+	struct upt_ct_tcp_dir seen[2];
+	uint32_t last_seq, last_ack, last_end;
+	uint16_t last_win;
+	uint8_t state;       /* enum upt_tcp_state */
+	uint8_t last_dir;
+	uint8_t retrans;
+	uint8_t last_index;
+	uint8_t last_wscale;
+	uint8_t last_flags;
+};
+
+/*
+ * One connection.  Aim: <= 128 bytes.  Fields other than the tuples and
+ * status are owned by the protocol trackers.
+ */
+struct upt_ct {
+	struct upt_tuple tuple[2]; /* [UPT_CT_DIR_ORIGINAL], [UPT_CT_DIR_REPLY] */
+	uint64_t expires;          /* absolute, caller's clock, ns */
+	uint32_t status;           /* UPT_IPS_* */
+	uint32_t mark;             /* ctmark (CONNMARK) */
+	uint32_t id;               /* stable id for listings */
+	union {
+		struct upt_ct_tcp tcp;
+		struct {
+			uint64_t first_seen; /* UDP: when the entry was created (stream rule) */
+		} udp;
+	} proto;
+	uint32_t pool_next;        /* pool free list; table-private */
+	uint8_t in_hash;           /* table-private */
+	uint8_t pad[3];
+};
+
+/* Default timeouts, seconds (kernel defaults). */
+#define UPT_CT_TIMEOUT_UDP         30
+#define UPT_CT_TIMEOUT_UDP_STREAM  120
+#define UPT_CT_TIMEOUT_ICMP        30
+#define UPT_CT_TIMEOUT_GENERIC     600
+extern const uint32_t upt_tcp_timeouts[UPT_TCP_STATE__COUNT]; /* seconds */
+const char *upt_tcp_state_name(unsigned state); /* "ESTABLISHED", ... */
+
+struct upt_ct_stats {
+	uint64_t found, new_, invalid, insert, insert_failed, drop, early_drop, expired;
+};
+
+struct upt_ct_table; /* opaque outside src/ct */
+
+/* Allocation happens only here; max_entries is nf_conntrack_max. */
+int upt_ct_table_create(uint32_t max_entries, const uint64_t key[2], struct upt_ct_table **out);
+void upt_ct_table_destroy(struct upt_ct_table *t);
+
+/* The packet's conntrack verdict. */
+struct upt_ct_result {
+	struct upt_ct *ct;     /* NULL when INVALID/UNTRACKED */
+	uint8_t dir;           /* enum upt_ct_dir of this packet */
+	uint8_t ctinfo;        /* enum upt_ctinfo */
+	bool is_new;           /* ct is unconfirmed and was created by this packet */
+	uint8_t pad;
+	uint16_t drop_reason;  /* nonzero: the tracker wants the packet dropped */
+};
+
+/*
+ * Look up / create the entry for a parsed IPv4 packet and run the protocol
+ * tracker.  `hook` is PREROUTING or LOCAL_OUT (enum upt_hook), `zone` the
+ * conntrack zone (0 by default).  ICMP errors find the entry of the packet
+ * they quote and get RELATED (ctinfo RELATED or RELATED_REPLY).
+ */
+void upt_ct_in(struct upt_ct_table *t, struct upt_pdesc *d, unsigned hook, uint16_t zone,
+	       uint64_t now, struct upt_ct_result *res);
+
+/* Insert an unconfirmed entry into the hash. 0, or -EEXIST on a clash (drop the packet). */
+int upt_ct_confirm(struct upt_ct_table *t, struct upt_ct *ct, uint64_t now);
+/* Give an unconfirmed entry back (its first packet was dropped). */
+void upt_ct_abort(struct upt_ct_table *t, struct upt_ct *ct);
+/* Remove a confirmed entry now (conntrack -D, flush). */
+void upt_ct_delete(struct upt_ct_table *t, struct upt_ct *ct);
+void upt_ct_flush(struct upt_ct_table *t);
+
+/* Find the entry holding this tuple in either direction (confirmed only). */
+struct upt_ct *upt_ct_find(struct upt_ct_table *t, const struct upt_tuple *tu,
+			   enum upt_ct_dir *dir);
+/*
+ * NAT's uniqueness test (nf_conntrack_tuple_taken): is `tu` already used by
+ * a confirmed entry other than `ignore`, in either direction?
+ */
+bool upt_ct_tuple_taken(struct upt_ct_table *t, const struct upt_tuple *tu,
+			const struct upt_ct *ignore);
+
+/* Reap expired entries, visiting at most `budget` pool slots. Returns entries freed. */
+unsigned upt_ct_expire(struct upt_ct_table *t, uint64_t now, unsigned budget);
+
+unsigned upt_ct_count(const struct upt_ct_table *t);
+uint32_t upt_ct_max(const struct upt_ct_table *t);
+const struct upt_ct_stats *upt_ct_get_stats(const struct upt_ct_table *t);
+/* Visit every confirmed entry (listing order: pool order). Stop when fn returns nonzero. */
+int upt_ct_foreach(struct upt_ct_table *t, int (*fn)(struct upt_ct *ct, void *arg), void *arg);
+
+/* Tuple helpers. */
+void upt_tuple_invert(const struct upt_tuple *in, struct upt_tuple *out);
+bool upt_tuple_eq(const struct upt_tuple *a, const struct upt_tuple *b);
+/* Tuple of the packet as seen (ICMP: id/type/code as described above). false if untrackable. */
+bool upt_tuple_from_pkt(const struct upt_pdesc *d, uint16_t zone, struct upt_tuple *tu);
+
+/* Seconds left before expiry, as /proc shows it (0 when overdue). */
+uint32_t upt_ct_timeout_left(const struct upt_ct *ct, uint64_t now);
+
+/*
+ * One line of /proc/net/nf_conntrack, without the trailing newline, exactly
+ * as the kernel prints it.  Returns the length (like snprintf).
+ */
+int upt_ct_format_proc(const struct upt_ct *ct, uint64_t now, char *buf, size_t len);
+/* A short text for traces: "tcp ESTABLISHED [ASSURED] 198.51.100.2:40000>..." */
+int upt_ct_format_short(const struct upt_ct *ct, char *buf, size_t len);
+const char *upt_ctinfo_str(unsigned ctinfo); /* "NEW", "ESTABLISHED", ... */
+
+#endif
