@@ -82,7 +82,10 @@ struct upt_inner_desc {
 	uint32_t saddr, daddr;
 	uint16_t sport, dport; /* ports; for quoted ICMP: id / (type << 8 | code) */
 	uint8_t proto;
-	bool ports_ok; /* at least 8 bytes of transport header quoted */
+	bool ports_ok; /* at least 8 bytes of transport header quoted (TCP/UDP/ICMP);
+			* always true for other protocols, whose tuple has no ports */
+	bool ok;       /* the quoted header can be tracked: IHL >= 5, fits in the
+			* packet, not a non-first fragment (the kernel's get_l4proto) */
 };
 
 struct upt_pdesc {
