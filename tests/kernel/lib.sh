@@ -157,8 +157,12 @@ upt_link_add() {
 upt_offload_off() {
 	upt_x "$1" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 ||
 		upt_die "ethtool -K $1/$2"
-	# rx off as well: see upt_offload_off in docs/kernel-facts.md (with rx on, a
-	# veth may mark received frames checksum-verified, hiding bad checksums).
+	# rx off as well, as a precaution: older veth drivers marked received frames
+	# checksum-verified when rx offload was on, which hides bad checksums from
+	# conntrack.  (On 6.18 frames injected with AF_PACKET were checked either
+	# way: docs/kernel-facts.md, "bad checksum".)
+	# UPT_RX_OFFLOAD=on keeps it (only to re-check that fact).
+	[ "${UPT_RX_OFFLOAD:-off}" = on ] && return 0
 	upt_x "$1" ethtool -K "$2" rx off >/dev/null 2>&1 || upt_die "ethtool -K $1/$2 rx off"
 }
 

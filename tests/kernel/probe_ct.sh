@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Conntrack fact finder: crafted packets through a forwarding gateway, the state
+# each one gets and the conntrack entry after each (see probe_ct.py).
+#
+#   usage: probe_ct.sh OUTDIR [PROBE...]   (probes: tcp_lifecycle tcp_classification
+#                                           udp icmp generic; default all)
+# Writes OUTDIR/probe_ct.txt (the report), OUTDIR/gw-sysctl.txt (the gateway's
+# conntrack sysctls) and OUTDIR/events.txt (conntrack -E of the whole run).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+[ $# -ge 1 ] || upt_die "usage: $0 OUTDIR [PROBE...]"
+outdir=$1; shift
+mkdir -p "$outdir"; outdir=$(cd "$outdir" && pwd)
+
+upt_init
+upt_topo_gw
+upt_sysctl gw net.ipv4.ip_forward=1
+# The end hosts must stay silent: every packet of both ends is crafted.
+for h in cl srv; do
+	upt_x "$h" iptables -A INPUT -j DROP
+done
+for spec in "mangle PREROUTING" "filter FORWARD"; do
+	set -- $spec "$@"
+	for st in NEW ESTABLISHED RELATED INVALID UNTRACKED; do
+		upt_x gw iptables -t "$1" -A "$2" -m conntrack --ctstate "$st"
+	done
+	shift 2
+done
+upt_x gw sysctl -a 2>/dev/null | grep -E '^net.netfilter.nf_conntrack|^net.ipv4.ip_forward ' \
+	>"$outdir/gw-sysctl.txt"
+upt_bg gw "$outdir/events.txt" conntrack -E -o timestamp
+sleep 0.2
+(cd "$here" && /usr/bin/python3 probe_ct.py "$UPT_PREFIX" "$@") >"$outdir/probe_ct.txt"
+sleep 0.2
+echo "probe_ct: $(grep -c '^-- ' "$outdir/probe_ct.txt") packets, report in $outdir/probe_ct.txt"
