@@ -55,9 +55,12 @@ struct upt_nat_env {
 };
 
 /*
- * Bind an unconfirmed connection with a rule's range.  Returns 0, or
- * -ENOSPC when no unique tuple exists in the range (caller drops: the
- * kernel's NF_DROP from nf_nat_setup_info is a confirm clash in practice).
+ * Bind an unconfirmed connection with a rule's range.  Returns 0 (also for
+ * an already confirmed entry, which is left alone, as the kernel does);
+ * -EINVAL for bad arguments (unknown flag bits, min_addr > max_addr, no
+ * env->rng); -EEXIST when this manip was already bound.  As in the kernel,
+ * a range without any free tuple still binds, to a clashing tuple, and
+ * upt_ct_confirm() then reports the clash (the packet is dropped there).
  */
 int upt_nat_setup(const struct upt_nat_env *env, struct upt_ct *ct,
 		  const struct upt_nat_range *range, enum upt_nat_manip manip);
