@@ -99,6 +99,7 @@ struct upt_ct_tcp_dir {
 	uint8_t td_scale;   /* window scale factor */
 	uint8_t flags;      /* IP_CT_TCP_FLAG_* */
 	uint16_t pad;
+	uint32_t td_maxack; /* max of ack seen (RST sequence check; MAXACK_SET flag) */
 };
 
 struct upt_ct_tcp {

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * UDP tracking (the kernel's nf_conntrack_proto_udp.c).  There is no state
+ * machine, only timeouts: 30 s until traffic has been seen both ways and
+ * for the first two seconds of a conversation; a packet after a reply and
+ * more than two seconds after the entry was created makes it a "stream":
+ * 120 s, and ASSURED (the current kernel's rule: a mere request/response
+ * pair such as DNS stays evictable).
+ */
+#include "ct/ct.h"
+#include "ct/ct_int.h"
+#include "pkt/pkt.h"
+#include "uptables/uptables.h"
+
+#define UDP_HDR_LEN 8
+#define UDP_STREAM_AFTER_NS (2 * UPT_NSEC_PER_SEC)
+
+static const bool ct_checksum = true; /* nf_conntrack_checksum */
+
+/* The kernel's udp_error: true when the packet is broken on its own. */
+static bool udp_error(const struct upt_ct_pkt *p)
+{
+	const struct upt_pdesc *d = p->d;
+	uint16_t ulen, csum;
+
+	if (!d->l4_ok || d->l4_len < UDP_HDR_LEN)
+		return true;
+	if (!upt_pkt_load16(d, (uint32_t)d->l4_off + 4, &ulen) ||
+	    !upt_pkt_load16(d, (uint32_t)d->l4_off + 6, &csum))
+		return true;
+	/* Length field beyond the packet, or shorter than the header. */
+	if (ulen > d->l4_len || ulen < UDP_HDR_LEN)
+		return true;
+	if (csum == 0)
+		return false; /* sender computed no checksum */
+	return ct_checksum && p->hook == UPT_HOOK_PRE_ROUTING && !upt_pkt_l4_csum_ok(d);
+}
+
+enum upt_ct_verdict upt_ct_udp_packet(struct upt_ct *ct, const struct upt_ct_pkt *p)
+{
+	if (udp_error(p))
+		return UPT_CT_INVALID;
+
+	if (!p->confirmed)
+		ct->proto.udp.first_seen = p->now;
+
+	if (ct->status & UPT_IPS_SEEN_REPLY) {
+		uint32_t timeout = UPT_CT_TIMEOUT_UDP;
+		bool stream = false;
+
+		/* Still talking both ways after two seconds: a stream. */
+		if (p->now > ct->proto.udp.first_seen + UDP_STREAM_AFTER_NS) {
+			timeout = UPT_CT_TIMEOUT_UDP_STREAM;
+			stream = !(ct->status & UPT_IPS_ASSURED);
+		}
+		upt_ct_refresh(ct, p->now, timeout);
+		if (stream)
+			ct->status |= UPT_IPS_ASSURED;
+	} else {
+		upt_ct_refresh(ct, p->now, UPT_CT_TIMEOUT_UDP);
+	}
+	return UPT_CT_ACCEPT;
+}
