@@ -255,9 +255,15 @@ upt_pcap_timeline() {
 
 upt_pcap_count() { tcpdump -r "$1" -n 2>/dev/null | wc -l; }
 
-# upt_ct_snapshot NS LABEL OUTFILE: append both conntrack views, labelled.
+# upt_ct_snapshot NS LABEL OUTFILE: append both conntrack views, labelled
+# (OUTFILE "-": standard output).
 upt_ct_snapshot() {
 	local short=$1 label=$2 out=$3
+	[ "$out" = - ] && { upt_ct_snapshot_to "$short" "$label"; return; }
+	upt_ct_snapshot_to "$short" "$label" >>"$out"
+}
+upt_ct_snapshot_to() {
+	local short=$1 label=$2
 	{
 		printf '=== %s: /proc/net/nf_conntrack\n' "$label"
 		upt_x "$short" cat /proc/net/nf_conntrack
@@ -265,7 +271,7 @@ upt_ct_snapshot() {
 		upt_x "$short" conntrack -L 2>"$UPT_TMP/ct.err"
 		sed 's/^/# stderr: /' "$UPT_TMP/ct.err"
 		printf '\n'
-	} >>"$out"
+	}
 }
 
 # upt_counters NS [TABLE]: the rule counters of a table, exact.
