@@ -252,8 +252,26 @@ def generic_probe(lab):
     lab.step("srv", "gre back", IP(src=SRV, dst=CL) / GRE(proto=0x0800) / IP(src="10.0.0.2", dst="10.0.0.1"))
 
 
+def extras_probe(lab):
+    section("format extras: zone 5 (raw CT --zone 5, udp dport 54), "
+            "connmark 42 (mangle FORWARD CONNMARK, udp dport 55), "
+            "nf_conntrack_acct=1 and nf_conntrack_timestamp=1")
+    lab.flush()
+    lab.sysctl("net.netfilter.nf_conntrack_acct=1")
+    lab.sysctl("net.netfilter.nf_conntrack_timestamp=1")
+    lab.step("cl", "udp dport 54 (zone 5), 1 byte", IP(src=CL, dst=SRV, id=1) /
+             UDP(sport=5400, dport=54) / Raw(b"z"))
+    lab.step("cl", "udp dport 55 (mark 42), 1 byte", IP(src=CL, dst=SRV, id=1) /
+             UDP(sport=5500, dport=55) / Raw(b"m"))
+    lab.step("srv", "reply from 55, 3 bytes", IP(src=SRV, dst=CL, id=1) /
+             UDP(sport=55, dport=5500) / Raw(b"mmm"))
+    lab.sysctl("net.netfilter.nf_conntrack_acct=0")
+    lab.sysctl("net.netfilter.nf_conntrack_timestamp=0")
+
+
 PROBES = {"tcp_lifecycle": tcp_lifecycle, "tcp_classification": tcp_classification,
-          "udp": udp_probe, "icmp": icmp_probe, "generic": generic_probe}
+          "udp": udp_probe, "icmp": icmp_probe, "generic": generic_probe,
+          "extras": extras_probe}
 
 
 def main():

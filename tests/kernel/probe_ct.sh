@@ -3,7 +3,7 @@
 # each one gets and the conntrack entry after each (see probe_ct.py).
 #
 #   usage: probe_ct.sh OUTDIR [PROBE...]   (probes: tcp_lifecycle tcp_classification
-#                                           udp icmp generic; default all)
+#                                           udp icmp generic extras; default all)
 # Writes OUTDIR/probe_ct.txt (the report), OUTDIR/gw-sysctl.txt (the gateway's
 # conntrack sysctls) and OUTDIR/events.txt (conntrack -E of the whole run).
 set -euo pipefail
@@ -28,6 +28,9 @@ for spec in "mangle PREROUTING" "filter FORWARD"; do
 	done
 	shift 2
 done
+# Only for the "extras" probe (other probes use other ports).
+upt_x gw iptables -t raw -A PREROUTING -p udp --dport 54 -j CT --zone 5
+upt_x gw iptables -t mangle -A FORWARD -p udp --dport 55 -j CONNMARK --set-mark 42
 upt_x gw sysctl -a 2>/dev/null | grep -E '^net.netfilter.nf_conntrack|^net.ipv4.ip_forward ' \
 	>"$outdir/gw-sysctl.txt"
 upt_bg gw "$outdir/events.txt" conntrack -E -o timestamp
