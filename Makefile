@@ -1,10 +1,10 @@
 # uptables build.  Everything lands in build/ (or $(BUILD)); the library is
 # dependency-free, programs and tests link against it.
 #
-#   make            library + programs
-#   make test       unit tests (prints "N passed, M failed")
-#   make asan       the same test suite built with ASan+UBSan into build-asan/
-#   make check      test + asan + kernel tests: what CI runs
+#   make            library, examples, test binaries
+#   make test       everything CI runs: unit tests, the same under ASan+UBSan,
+#                   kernel tests; ends with "N passed, M failed"
+#   make unit       unit tests only;  make asan: unit tests under ASan+UBSan
 
 CC      ?= cc
 BUILD   ?= build
@@ -32,7 +32,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
 
-.PHONY: all lib tests test asan check clean demo format kernel-test fuzz
+.PHONY: all lib tests test unit asan clean demo format kernel-test
 all: lib tests $(FUZZ_BIN) $(EXAMPLE_BIN)
 lib: $(LIB)
 tests: $(TEST_BIN)
@@ -59,18 +59,18 @@ $(BUILD)/examples/%: examples/%.c $(LIB)
 	$(CC) $(CFLAGS_ALL) $< $(LIB) $(LDFLAGS_ALL) -o $@
 
 # Unit tests and fuzz smoke runs; tests/run-unit prints per-binary and total counts.
-test: tests $(FUZZ_BIN)
+unit: tests $(FUZZ_BIN)
 	@tests/run-unit $(BUILD)
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" unit
 
 kernel-test: all
 	@tests/kernel/run $(BUILD)
 
 # Everything CI runs, with one summary line at the end.
-check:
+test:
 	@tests/run-all
 
 demo: all
