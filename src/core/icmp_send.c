@@ -5,8 +5,12 @@
  * needed, REJECT) and TCP resets (nf_send_reset for REJECT --reject-with
  * tcp-reset).  Both are built in the engine's tx buffer and then walk the
  * local output path (OUTPUT, POSTROUTING) like any locally generated
- * packet: conntrack sees an ICMP error as RELATED to the connection it
- * quotes, and NAT translates it on the way out.
+ * packet.  Both carry the conntrack entry of the packet that caused them
+ * (the kernel's nf_ct_attach, done for ICMP errors in icmp_glue_bits and for
+ * resets in nf_send_reset) as RELATED in the opposite direction, so NAT
+ * translates them on the way out even when that entry is not confirmed yet:
+ * a TTL-expired first packet of a DNATed connection is quoted as the client
+ * sent it (checked on the kernel: tests/kernel/probe_icmp.sh).
  *
  * Not modelled yet: the kernel's ICMP rate limits (icmp_ratelimit per
  * destination, icmp_msgs_per_sec globally) and IP options echoing.
@@ -107,7 +111,7 @@ void upt_icmp_send(struct upt_engine *eng, struct upt_walk *w, uint8_t type, uin
 	put32(icmp + 4, type == UPT_ICMP_DEST_UNREACH && code == 4 ? (info & 0xffff) : info);
 	memcpy(icmp + 8, orig, quote);
 	put16(icmp + 2, upt_csum_fold(upt_csum_partial(icmp, 8 + quote, 0)));
-	upt_path_send_local(eng, buf, UPT_TX_FRAME, off, 20 + 8 + quote, w, false, now);
+	upt_path_send_local(eng, buf, UPT_TX_FRAME, off, 20 + 8 + quote, w, true, now);
 	tx_put(eng);
 }
 
