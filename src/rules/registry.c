@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The extensions this build knows.  A name not listed here is "not
+ * supported": the rule parser refuses the rule rather than accept
+ * something it would not enforce.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "rules/ext.h"
+
+extern const struct upt_match_ops upt_match_tcp, upt_match_udp, upt_match_icmp,
+	upt_match_multiport, upt_match_state, upt_match_conntrack, upt_match_mark,
+	upt_match_comment, upt_match_iprange;
+extern const struct upt_target_ops upt_target_REJECT, upt_target_LOG, upt_target_MARK,
+	upt_target_DNAT, upt_target_SNAT, upt_target_MASQUERADE, upt_target_REDIRECT;
+
+static const struct upt_match_ops *const matches[] = {
+	&upt_match_tcp,   &upt_match_udp,       &upt_match_icmp,
+	&upt_match_multiport, &upt_match_state, &upt_match_conntrack,
+	&upt_match_mark,  &upt_match_comment,   &upt_match_iprange,
+};
+
+static const struct upt_target_ops *const targets[] = {
+	&upt_target_REJECT, &upt_target_LOG,        &upt_target_MARK,     &upt_target_DNAT,
+	&upt_target_SNAT,   &upt_target_MASQUERADE, &upt_target_REDIRECT,
+};
+
+const struct upt_match_ops *upt_match_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(matches) / sizeof(matches[0]); i++)
+		if (strcmp(matches[i]->name, name) == 0)
+			return matches[i];
+	return NULL;
+}
+
+const struct upt_target_ops *upt_target_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
+		if (strcmp(targets[i]->name, name) == 0)
+			return targets[i];
+	return NULL;
+}
