@@ -129,8 +129,8 @@ def tcp_lifecycle(lab):
     lab.step("cl", "ACK", c2s(p, "A", a + 1, b + 1))
     lab.step("cl", "FIN", c2s(p, "FA", a + 1, b + 1))
     lab.step("srv", "FIN", s2c(p, "FA", b + 1, a + 1))
-    lab.step("cl", "ACK", c2s(p, "A", a + 2, b + 2))
-    lab.step("srv", "ACK", s2c(p, "A", b + 2, a + 2))
+    lab.step("cl", "ACK of srv FIN", c2s(p, "A", a + 2, b + 2))
+    lab.step("srv", "ACK of cl FIN", s2c(p, "A", b + 2, a + 2))
 
 
 def tcp_classification(lab):
