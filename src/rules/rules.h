@@ -72,4 +72,15 @@ void upt_rules_sync_counters(struct upt_rules *rs, const struct upt_ruleset *set
 unsigned upt_ruleset_run(struct upt_ruleset *set, enum upt_table table, enum upt_hook hook,
 			 struct upt_xt_pkt *p);
 
+/*
+ * One rule through the whole parser and printer: restore "-A CHAIN rule"
+ * into an empty `table` (CHAIN is created when it is not built in) and
+ * print the resulting rule line(s) in save form ("-A CHAIN ...", several
+ * lines joined by '\n' when -s/-d list several addresses).  For the .t
+ * conformance runner and the CLI.  Returns 0 or -errno with the message in
+ * err ("line 3: ..." refers to the rule).
+ */
+int upt_rules_rule_roundtrip(enum upt_table table, const char *chain, const char *rule,
+			     struct upt_sb *out, char *err, size_t errlen);
+
 #endif
