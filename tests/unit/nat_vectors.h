@@ -13,6 +13,8 @@
 #ifndef UPT_TEST_NAT_VECTORS_H
 #define UPT_TEST_NAT_VECTORS_H
 
+#include <string.h>
+
 struct nat_kernel_vector {
 	const char *rule; /* case name above */
 	const char *src, *dst;
@@ -85,13 +87,13 @@ static const struct nat_kernel_vector nat_kernel_vectors[] = {
 	{ "dnat", "10.99.1.254", "10.99.5.1", "10.99.2.26" },
 };
 
-/* The range of each case, host order via frame_addr(). */
+/* The range of each case (dotted quads). */
 static inline void nat_vector_range(const char *rule, const char **lo, const char **hi)
 {
-	if (rule[0] == 'd') {
+	if (strcmp(rule, "dnat") == 0) {
 		*lo = "10.99.2.10";
 		*hi = "10.99.2.40";
-	} else if (rule[5] == 'o') {
+	} else if (strcmp(rule, "snat_octets") == 0) {
 		*lo = "10.99.3.250";
 		*hi = "10.99.4.5";
 	} else {

@@ -72,7 +72,7 @@ TEST(jhash2_reproduces_kernel_address_choice)
 		nat_vector_range(v->rule, &lo, &hi);
 		min = frame_addr(lo);
 		dist = frame_addr(hi) - min + 1;
-		init = v->rule[5] == 'p' ? 0 : le_word(frame_addr(v->dst));
+		init = strcmp(v->rule, "snat_persistent") == 0 ? 0 : le_word(frame_addr(v->dst));
 		j = upt_nat_jhash2(key, 4, init);
 		got = min + (uint32_t)(((uint64_t)j * dist) >> 32);
 		CHECK_MSG(got == frame_addr(v->chosen), "%s %s -> %s: kernel chose %s", v->rule,
