@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "frames.h"
+#include "pkt/pkt.h"
 #include "uptables/uptables.h"
 
 #define ITERATIONS 200000

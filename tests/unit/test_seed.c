@@ -29,6 +29,7 @@
 
 #include "check.h"
 #include "frames.h"
+#include "pkt/pkt.h"
 #include "uptables/uptables.h"
 
 static const uint8_t mac_gw0[6] = {2, 0, 0, 0, 0, 1}, mac_gw1[6] = {2, 0, 0, 0, 1, 1};
@@ -176,6 +177,7 @@ TEST(seed_connection_is_forwarded_both_ways_byte_for_byte)
 	uint8_t buf[UPT_PKT_HEADROOM + FRAME_MAX], want[FRAME_MAX];
 	uint64_t now = 100 * NS;
 	uint64_t bytes[2] = {0, 0}; /* IP bytes sent by the server [0] and the client [1] */
+	unsigned pkts[2] = {0, 0};
 	size_t i;
 
 	for (i = 0; i < NSEG; i++) {
@@ -192,6 +194,7 @@ TEST(seed_connection_is_forwarded_both_ways_byte_for_byte)
 		wlen = frame_build(&ef, want, sizeof(want));
 		CHECK_EQ(pkt.len, wlen);
 		bytes[s->from_client] += wlen - 14;
+		pkts[s->from_client]++;
 		CHECK_MSG(pkt.len == wlen && memcmp(buf + pkt.off, want, wlen) == 0,
 			  "segment %zu: forwarded frame differs from the kernel's", i);
 		CHECK(frame_ip_csum_ok(buf + pkt.off + 14));
@@ -218,11 +221,11 @@ TEST(seed_connection_is_forwarded_both_ways_byte_for_byte)
 		 * its 6 + 5 segments).
 		 */
 		snprintf(line1, sizeof(line1),
-			 "[4:%llu] -A FORWARD -d 192.168.1.2/32 -p tcp -m tcp --dport 8080 -j ACCEPT\n",
-			 (unsigned long long)bytes[1]);
+			 "[%u:%llu] -A FORWARD -d 192.168.1.2/32 -p tcp -m tcp --dport 8080 -j ACCEPT\n",
+			 pkts[1], (unsigned long long)bytes[1]);
 		snprintf(line2, sizeof(line2),
-			 "[4:%llu] -A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT\n",
-			 (unsigned long long)bytes[0]);
+			 "[%u:%llu] -A FORWARD -m state --state RELATED,ESTABLISHED -j ACCEPT\n",
+			 pkts[0], (unsigned long long)bytes[0]);
 		CHECK_EQ(upt_engine_save(eng, "filter", UPT_SAVE_COUNTERS, &save), 0);
 		CHECK_MSG(save && strstr(save, ":FORWARD DROP [0:0]\n"), "policy counters: %s", save);
 		CHECK_MSG(save && strstr(save, line1), "want %s in:\n%s", line1, save);
