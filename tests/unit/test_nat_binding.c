@@ -471,7 +471,10 @@ TEST(time_wait_entry_is_evicted_for_new_syn)
 	}
 }
 
-/* A single-port range is taken as it is (no search), so nothing is evicted either. */
+/*
+ * A port already inside a single-port range is taken as it is, without a
+ * search (get_unique_tuple step 3), so nothing is evicted either.
+ */
 TEST(single_port_range_never_evicts)
 {
 	struct upt_nat_range r = snat_to("198.51.100.1", "198.51.100.1", 2000, 2000);
@@ -480,7 +483,7 @@ TEST(single_port_range_never_evicts)
 
 	fresh_table();
 	a = confirmed_snat(UPT_IPPROTO_TCP, "192.168.1.3", 3000, "203.0.113.5", 80, 2000);
-	ct = conn(UPT_IPPROTO_TCP, "192.168.1.2", 3000, "203.0.113.5", 80);
+	ct = conn(UPT_IPPROTO_TCP, "192.168.1.2", 2000, "203.0.113.5", 80);
 	CHECK(a && ct);
 	if (!a || !ct)
 		return;
