@@ -40,7 +40,7 @@ static const char rules[] =
 	"-A PREROUTING -i eth0 -p udp --dport 53 -j DNAT --to-destination 192.168.1.2\n"
 	"-A PREROUTING -i eth1 -p tcp --dport 2222 -j REDIRECT --to-ports 22\n"
 	"-A POSTROUTING -o eth0 -j MASQUERADE\n"
-	"-A POSTROUTING -s 10.10.0.0/24 -o eth1 -j SNAT --to-source 192.168.1.1:1024-2047\n"
+	"-A POSTROUTING -s 10.10.0.0/24 -o eth1 -p udp -j SNAT --to-source 192.168.1.1:1024-2047\n"
 	"COMMIT\n"
 	"*filter\n"
 	":FORWARD DROP [0:0]\n"
