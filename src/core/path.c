@@ -227,11 +227,17 @@ static bool nat_hook(struct upt_walk *w, enum upt_hook hook, enum upt_nat_manip 
 			return false;
 		}
 		if (tracing(eng)) {
+			uint32_t bit = manip == UPT_NAT_MANIP_SRC ? UPT_IPS_SRC_NAT : UPT_IPS_DST_NAT;
 			char text[256];
 
 			upt_nat_format(ct, text, sizeof(text));
-			upt_path_trace(eng, UPT_TRACE_NAT, "binding at %s: %s", upt_hook_name(hook),
-				       text);
+			if (ct->status & bit)
+				upt_path_trace(eng, UPT_TRACE_NAT, "binding at %s: %s",
+					       upt_hook_name(hook), text);
+			else
+				upt_path_trace(eng, UPT_TRACE_NAT, "no %s at %s (null binding)",
+					       manip == UPT_NAT_MANIP_SRC ? "SNAT" : "DNAT",
+					       upt_hook_name(hook));
 		}
 	}
 	if (!upt_nat_packet(ct, dir, manip, &w->d)) {
@@ -272,9 +278,13 @@ static void trace_route(struct upt_walk *w, const char *what)
 
 	if (!tracing(w->eng))
 		return;
-	if (w->rt)
+	if (w->rt && w->rt->gw)
 		upt_path_trace(w->eng, UPT_TRACE_ROUTE, "%s %s via %s dev %s", what,
 			       upt_ip_str(w->d.daddr, a), upt_ip_str(w->nexthop, b),
+			       upt_engine_ifname(w->eng, w->x.out_ifindex));
+	else if (w->rt)
+		upt_path_trace(w->eng, UPT_TRACE_ROUTE, "%s %s dev %s", what,
+			       upt_ip_str(w->d.daddr, a),
 			       upt_engine_ifname(w->eng, w->x.out_ifindex));
 	else
 		upt_path_trace(w->eng, UPT_TRACE_ROUTE, "%s %s", what, upt_ip_str(w->d.daddr, a));
