@@ -75,7 +75,7 @@ upt_init() {
 }
 
 upt_cleanup() {
-	local rc=$? i entry pid
+	local i entry pid
 	set +e
 	trap - EXIT INT TERM HUP
 	# Stop captures (SIGINT lets tcpdump close its file), then everything else.
@@ -107,7 +107,9 @@ upt_cleanup() {
 		rm -rf "${UPT_FILES[i]}"
 	done
 	UPT_NS=(); UPT_PIDS=(); UPT_CAPS=(); UPT_FILES=()
-	return "$rc"
+	# As an EXIT trap this keeps the script's exit status; called directly it
+	# must not trip set -e.
+	return 0
 }
 
 # upt_wait_pid PID SECONDS: wait until PID has exited; 1 if it is still alive.
@@ -186,6 +188,18 @@ upt_bg() {
 	ip netns exec "$(upt_ns "$short")" "$@" >"$out" 2>&1 &
 	UPT_LAST_PID=$!
 	UPT_PIDS+=("$UPT_LAST_PID")
+}
+
+# upt_fg CMD...: run CMD as a recorded child and wait for it.  A signal to the
+# script interrupts the wait at once, so cleanup runs (and stops CMD) without
+# first waiting for CMD to finish.  Returns CMD's exit status.
+upt_fg() {
+	local pid rc=0
+	"$@" &
+	pid=$!
+	UPT_PIDS+=("$pid")
+	wait "$pid" || rc=$?
+	return "$rc"
 }
 
 # upt_wait_listen NS PROTO PORT [SECONDS]: wait until a socket listens (tcp) or is

@@ -35,6 +35,6 @@ upt_x gw sysctl -a 2>/dev/null | grep -E '^net.netfilter.nf_conntrack|^net.ipv4.
 	>"$outdir/gw-sysctl.txt"
 upt_bg gw "$outdir/events.txt" conntrack -E -o timestamp
 sleep 0.2
-(cd "$here" && /usr/bin/python3 probe_ct.py "$UPT_PREFIX" "$@") >"$outdir/probe_ct.txt"
+upt_fg /usr/bin/python3 "$here/probe_ct.py" "$UPT_PREFIX" "$@" >"$outdir/probe_ct.txt"
 sleep 0.2
 echo "probe_ct: $(grep -c '^-- ' "$outdir/probe_ct.txt") packets, report in $outdir/probe_ct.txt"

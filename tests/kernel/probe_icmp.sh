@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 [ $# -eq 1 ] || upt_die "usage: $0 OUTDIR"
 outdir=$1; mkdir -p "$outdir"; outdir=$(cd "$outdir" && pwd)
-py() { (cd "$here" && /usr/bin/python3 probe_icmp.py "$@"); }
+py() { upt_fg /usr/bin/python3 "$here/probe_icmp.py" "$@"; }
 
 upt_init
 upt_topo_gw

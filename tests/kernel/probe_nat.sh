@@ -25,7 +25,7 @@ upt_cap_start gw eth0 out "$outdir/nat-gw-eth0-out.pcap"
 upt_cap_start gw eth1 out "$outdir/nat-gw-eth1-out.pcap"
 : >"$outdir/probe_nat.txt"
 for s in dnat masq dnatclash; do
-	(cd "$here" && /usr/bin/python3 probe_nat.py "$UPT_PREFIX" "$s") >>"$outdir/probe_nat.txt"
+	upt_fg /usr/bin/python3 "$here/probe_nat.py" "$UPT_PREFIX" "$s" >>"$outdir/probe_nat.txt"
 done
 upt_cap_stop_all
 for f in "$outdir"/nat-*.pcap; do upt_pcap_text "$f" >"${f%.pcap}.txt"; done

@@ -35,8 +35,8 @@ run_variant() {
 	fi
 	upt_cap_gw "$out"
 	local rc=0
-	(cd "$here" && /usr/bin/python3 seed_tcp.py "$variant" "$(upt_ns cl)" "$(upt_ns gw)" \
-		"$(upt_ns srv)" "$out/conntrack.txt") >"$out/driver.txt" 2>&1 || rc=$?
+	upt_fg /usr/bin/python3 "$here/seed_tcp.py" "$variant" "$(upt_ns cl)" "$(upt_ns gw)" \
+		"$(upt_ns srv)" "$out/conntrack.txt" >"$out/driver.txt" 2>&1 || rc=$?
 	upt_cap_stop_all
 	upt_x gw iptables-save -c >"$out/iptables-save.txt"
 	for f in "$out"/*.pcap; do
@@ -56,10 +56,12 @@ run_variant() {
 	echo "   FORWARD counters:"
 	grep -E '^(:FORWARD|\[[0-9]+:[0-9]+\] -A FORWARD)' "$out/iptables-save.txt" | sed 's/^/     /'
 	upt_cleanup
-	return "$rc"
+	[ "$rc" -eq 0 ] || status=1
 }
 
+# Both variants run in this shell, one after the other, each on fresh
+# namespaces; the EXIT trap set by upt_init covers every exit path.
 status=0
-(run_variant ok "$outdir/ok") || status=1
-(run_variant drop "$outdir/drop") || status=1
+run_variant ok "$outdir/ok"
+run_variant drop "$outdir/drop"
 exit $status
