@@ -47,6 +47,7 @@
 #include "base/rand.h"
 #include "nat/jhash.h"
 #include "nat/nat.h"
+#include "nat/srcmap.h"
 #include "pkt/pkt.h"
 
 #define NAT_MAX_ATTEMPTS    128
@@ -233,17 +234,19 @@ static int appropriate_src_visit(struct upt_ct *ct, void *arg)
 }
 
 /*
- * find_appropriate_src.  The kernel walks a hash chain of entries by
- * original source; we walk the confirmed entries (slow path only: SRC
- * manips whose source is outside the range, i.e. SNAT/MASQUERADE).  Where
- * several entries of one source carry different mappings, the kernel takes
- * the newest in its chain and we take the first in listing order.
+ * find_appropriate_src: the kernel walks its hash chain of SRC-bound entries
+ * by original source, newest first; so does the srcmap index.  Without the
+ * index, or when its bucket may have lost entries, we walk all confirmed
+ * entries (where several entries of one source carry different mappings,
+ * that walk takes the first in listing order, not the newest).
  */
 static bool find_appropriate_src(const struct upt_nat_env *env, const struct upt_tuple *orig,
 				 struct upt_tuple *result, const struct upt_nat_range *range)
 {
 	struct appropriate_src a = { .orig = orig, .range = range, .result = result };
 
+	if (env->srcmap && upt_nat_srcmap_lookup(env->srcmap, orig, appropriate_src_visit, &a) >= 0)
+		return a.found;
 	upt_ct_foreach(env->ct, appropriate_src_visit, &a);
 	return a.found;
 }
@@ -414,6 +417,9 @@ int upt_nat_setup(const struct upt_nat_env *env, struct upt_ct *ct,
 		ct->status |= manip == UPT_NAT_MANIP_SRC ? UPT_IPS_SRC_NAT : UPT_IPS_DST_NAT;
 	}
 	ct->status |= manip == UPT_NAT_MANIP_SRC ? UPT_IPS_SRC_NAT_DONE : UPT_IPS_DST_NAT_DONE;
+	/* Every SRC-bound entry, null bindings included, joins the by-source index. */
+	if (manip == UPT_NAT_MANIP_SRC && env->srcmap)
+		upt_nat_srcmap_add(env->srcmap, ct);
 	return 0;
 }
 

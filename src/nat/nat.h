@@ -48,11 +48,25 @@ struct upt_nat_range {
 	uint16_t base_port;          /* PROTO_OFFSET only */
 };
 
+struct upt_nat_srcmap;
+
 /* What NAT needs from its surroundings. */
 struct upt_nat_env {
 	struct upt_ct_table *ct;
 	uint64_t *rng; /* PRNG state (the engine's), for port choice */
+	/*
+	 * Optional index of SRC-bound entries by original source (the
+	 * kernel's bysource hash).  NULL: SNAT/MASQUERADE bindings walk the
+	 * whole table to find an existing mapping of the same source (same
+	 * answers, O(table) per new connection).
+	 */
+	struct upt_nat_srcmap *srcmap;
 };
+
+/* The by-source index, sized like the conntrack table; key: the engine's secret. */
+int upt_nat_srcmap_create(uint32_t max_entries, const uint64_t key[2],
+			  struct upt_nat_srcmap **out);
+void upt_nat_srcmap_destroy(struct upt_nat_srcmap *m);
 
 /*
  * Bind an unconfirmed connection with a rule's range.  Returns 0 (also for

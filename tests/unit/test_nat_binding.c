@@ -21,8 +21,12 @@
 #define NOW 1000000000ull
 
 static struct upt_ct_table *tbl;
+static struct upt_nat_srcmap *srcmap;
 static uint64_t rng = 0x1234;
 static struct upt_nat_env env;
+/* Every test runs three times: walking the table, with the by-source index,
+ * and with an index so small that its buckets overflow (walk fallback). */
+static uint32_t srcmap_size;
 
 static void fresh_table(void)
 {
@@ -30,10 +34,15 @@ static void fresh_table(void)
 
 	if (tbl)
 		upt_ct_table_destroy(tbl);
+	upt_nat_srcmap_destroy(srcmap);
 	tbl = NULL;
+	srcmap = NULL;
 	CHECK(upt_ct_table_create(1024, key, &tbl) == 0);
+	if (srcmap_size)
+		CHECK(upt_nat_srcmap_create(srcmap_size, key, &srcmap) == 0);
 	env.ct = tbl;
 	env.rng = &rng;
+	env.srcmap = srcmap;
 }
 
 /* First packet of a connection through conntrack: an unconfirmed entry. */
@@ -584,26 +593,58 @@ TEST(bad_arguments_are_rejected)
 	CHECK(ct && !upt_nat_done(ct, UPT_NAT_MANIP_SRC));
 }
 
+/* Many sources, one of them seen again: its mapping must be found in every mode. */
+TEST(reuse_found_among_many_sources)
+{
+	struct upt_nat_range r = snat_to("10.99.3.10", "10.99.3.20", 0, 0);
+	struct upt_ct *a = NULL, *b;
+	char src[32];
+
+	fresh_table();
+	for (unsigned i = 1; i <= 200; i++) {
+		struct upt_ct *ct;
+
+		snprintf(src, sizeof(src), "10.98.%u.%u", i / 250, i % 250 + 1);
+		ct = conn(UPT_IPPROTO_UDP, i == 100 ? "10.99.1.2" : src, 40000, "10.99.2.1", 53);
+		CHECK(ct && upt_nat_setup(&env, ct, &r, UPT_NAT_MANIP_SRC) == 0 &&
+		      upt_ct_confirm(tbl, ct, NOW) == 0);
+		if (i == 100)
+			a = ct;
+	}
+	CHECK(a && reply(a)->dst == frame_addr("10.99.3.15"));
+	b = conn(UPT_IPPROTO_UDP, "10.99.1.2", 40000, "10.99.2.77", 53);
+	CHECK(b && upt_nat_setup(&env, b, &r, UPT_NAT_MANIP_SRC) == 0);
+	CHECK(b && reply(b)->dst == frame_addr("10.99.3.15"));
+}
+
 int main(void)
 {
-	RUN(snat_clash_picks_port_of_same_class);
-	RUN(snat_keeps_free_port_and_sets_status);
-	RUN(explicit_range_moves_out_of_range_port_and_finds_last_free);
-	RUN(dnat_without_random_searches_from_offset_zero);
-	RUN(proto_offset_maps_port_by_distance_from_base);
-	RUN(null_binding_moves_clashing_source_port);
-	RUN(null_binding_without_clash_changes_nothing);
-	RUN(reverse_direction_clash_keeps_udp_port_only);
-	RUN(multi_address_choice_matches_kernel);
-	RUN(same_source_reuses_existing_mapping);
-	RUN(random_flags_always_search_within_class);
-	RUN(icmp_id_is_the_port);
-	RUN(time_wait_entry_is_evicted_for_new_syn);
-	RUN(single_port_range_never_evicts);
-	RUN(dnat_then_snat_compose);
-	RUN(format_texts);
-	RUN(bad_arguments_are_rejected);
+	static const uint32_t sizes[] = { 0, 1024, 1 };
+
+	for (size_t mode = 0; mode < 3; mode++) {
+		srcmap_size = sizes[mode];
+
+		RUN(snat_clash_picks_port_of_same_class);
+		RUN(snat_keeps_free_port_and_sets_status);
+		RUN(explicit_range_moves_out_of_range_port_and_finds_last_free);
+		RUN(dnat_without_random_searches_from_offset_zero);
+		RUN(proto_offset_maps_port_by_distance_from_base);
+		RUN(null_binding_moves_clashing_source_port);
+		RUN(null_binding_without_clash_changes_nothing);
+		RUN(reverse_direction_clash_keeps_udp_port_only);
+		RUN(multi_address_choice_matches_kernel);
+		RUN(same_source_reuses_existing_mapping);
+		RUN(random_flags_always_search_within_class);
+		RUN(icmp_id_is_the_port);
+		RUN(time_wait_entry_is_evicted_for_new_syn);
+		RUN(single_port_range_never_evicts);
+		RUN(dnat_then_snat_compose);
+		RUN(format_texts);
+		RUN(bad_arguments_are_rejected);
+		RUN(reuse_found_among_many_sources);
+	}
 	if (tbl)
 		upt_ct_table_destroy(tbl);
+	upt_nat_srcmap_destroy(srcmap);
 	return check_report("test_nat_binding");
 }
