@@ -3,7 +3,7 @@
  * -j REJECT [--reject-with TYPE]: drop the packet and send an ICMP error
  * or a TCP reset back (the kernel's ipt_REJECT.c).  INPUT, FORWARD and
  * OUTPUT only; tcp-reset only for `-p tcp` rules.  The default is
- * icmp-port-unreachable.
+ * icmp-port-unreachable.  filter table only (the kernel's reject_tg_reg.table).
  */
 #include <errno.h>
 #include <string.h>
@@ -106,7 +106,7 @@ const struct upt_target_ops upt_target_REJECT = {
 	.size = sizeof(struct reject_data),
 	.options = reject_opts,
 	.hooks = (1u << UPT_HOOK_LOCAL_IN) | (1u << UPT_HOOK_FORWARD) | (1u << UPT_HOOK_LOCAL_OUT),
-	.tables = 0,
+	.tables = 1u << UPT_TABLE_FILTER,
 	.init = reject_init,
 	.parse = reject_parse,
 	.check = reject_check,
