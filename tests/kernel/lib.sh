@@ -233,6 +233,7 @@ upt_cap_start() {
 # upt_cap_stop_all [SETTLE]: wait SETTLE seconds (default 0.3) for frames still
 # in flight, then stop every capture and wait until each file is complete.
 # Warns if the kernel dropped frames before tcpdump read them.
+# shellcheck disable=SC2120  # SETTLE is optional
 upt_cap_stop_all() {
 	local settle=${1:-0.3} entry pid file err line
 	sleep "$settle"

@@ -8,6 +8,7 @@
 # conntrack sysctls) and OUTDIR/events.txt (conntrack -E of the whole run).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/kernel/lib.sh
 . "$here/lib.sh"
 
 [ $# -ge 1 ] || upt_die "usage: $0 OUTDIR [PROBE...]"
@@ -21,12 +22,10 @@ upt_sysctl gw net.ipv4.ip_forward=1
 for h in cl srv; do
 	upt_x "$h" iptables -A INPUT -j DROP
 done
-for spec in "mangle PREROUTING" "filter FORWARD"; do
-	set -- $spec "$@"
+for tc in mangle:PREROUTING filter:FORWARD; do
 	for st in NEW ESTABLISHED RELATED INVALID UNTRACKED; do
-		upt_x gw iptables -t "$1" -A "$2" -m conntrack --ctstate "$st"
+		upt_x gw iptables -t "${tc%%:*}" -A "${tc#*:}" -m conntrack --ctstate "$st"
 	done
-	shift 2
 done
 # Only for the "extras" probe (other probes use other ports).
 upt_x gw iptables -t raw -A PREROUTING -p udp --dport 54 -j CT --zone 5

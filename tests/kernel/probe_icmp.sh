@@ -9,6 +9,7 @@
 # OUTDIR/fwd0-*.txt for the ip_forward=0 run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/kernel/lib.sh
 . "$here/lib.sh"
 
 [ $# -eq 1 ] || upt_die "usage: $0 OUTDIR"

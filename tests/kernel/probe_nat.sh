@@ -7,6 +7,7 @@
 # (the translated frames as they leave the gateway).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/kernel/lib.sh
 . "$here/lib.sh"
 
 [ $# -eq 1 ] || upt_die "usage: $0 OUTDIR"

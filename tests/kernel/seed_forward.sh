@@ -14,6 +14,7 @@
 # driver.txt; a summary goes to stdout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/kernel/lib.sh
 . "$here/lib.sh"
 
 [ $# -eq 1 ] || upt_die "usage: $0 OUTDIR"
