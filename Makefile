@@ -29,11 +29,16 @@ TEST_LIB_OBJ := $(TEST_LIB_SRC:%.c=$(BUILD)/%.o)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 
+SIM_SRC := $(sort $(wildcard src/sim/*.c))
+SIM_OBJ := $(SIM_SRC:%.c=$(BUILD)/%.o)
+SIM     := $(BUILD)/uptables-sim
+PROGRAMS := $(SIM)
+
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
 
 .PHONY: all lib tests test unit asan clean demo format kernel-test
-all: lib tests $(FUZZ_BIN) $(EXAMPLE_BIN)
+all: lib $(PROGRAMS) tests $(FUZZ_BIN) $(EXAMPLE_BIN)
 lib: $(LIB)
 tests: $(TEST_BIN)
 
@@ -45,6 +50,9 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
+
+$(SIM): $(SIM_OBJ) $(LIB)
+	$(CC) $(SIM_OBJ) $(LIB) $(LDFLAGS_ALL) -lpcap -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_LIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
@@ -82,4 +90,4 @@ format:
 clean:
 	rm -rf build build-asan
 
--include $(LIB_OBJ:.o=.d) $(TEST_LIB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(TEST_LIB_OBJ:.o=.d) $(SIM_OBJ:.o=.d)

@@ -55,10 +55,14 @@ int upt_engine_create(const struct upt_engine_config *cfg, struct upt_engine **o
 	rc = upt_neigh_init(eng);
 	if (rc < 0)
 		goto err_ct;
+	rc = upt_nat_srcmap_create(eng->cfg.ct_max ? eng->cfg.ct_max : CT_DEFAULT_MAX,
+				   eng->hash_key, &eng->nat.srcmap);
+	if (rc < 0)
+		goto err_neigh;
 	eng->rules = upt_rules_create();
 	if (!eng->rules) {
 		rc = -ENOMEM;
-		goto err_neigh;
+		goto err_srcmap;
 	}
 	eng->nat.ct = eng->ct;
 	eng->nat.rng = &eng->rng;
@@ -66,6 +70,8 @@ int upt_engine_create(const struct upt_engine_config *cfg, struct upt_engine **o
 	*out = eng;
 	return 0;
 
+err_srcmap:
+	upt_nat_srcmap_destroy(eng->nat.srcmap);
 err_neigh:
 	upt_neigh_fini(eng);
 err_ct:
@@ -81,6 +87,7 @@ void upt_engine_destroy(struct upt_engine *eng)
 		return;
 	upt_ruleset_free(eng->rs);
 	upt_rules_destroy(eng->rules);
+	upt_nat_srcmap_destroy(eng->nat.srcmap);
 	upt_neigh_fini(eng);
 	upt_ct_table_destroy(eng->ct);
 	free(eng);
