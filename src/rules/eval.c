@@ -69,7 +69,7 @@ static void trace(struct upt_xt_pkt *p, const struct upt_ctable *ct, unsigned ki
 	ev.hook = p->hook;
 	ev.table = p->table;
 	ev.chain = ct->names[e->chain];
-	ev.rulenum = e->rulenum;
+	ev.rulenum = kind == UPT_TRACE_CHAIN ? 0 : e->rulenum;
 	ev.text = text;
 	if (kind == UPT_TRACE_RULE || kind == UPT_TRACE_POLICY) {
 		ev.pkts = ct->ctr[idx].pkts;

@@ -443,6 +443,12 @@ int upt_rules_restore(struct upt_rules *rs, const char *text, size_t len, unsign
 					goto out;
 				}
 				st->copied[t] = true;
+				/* Line numbers of earlier inputs mean nothing in this one. */
+				for (unsigned ci = 0; ci < st->work[t].nchains; ci++) {
+					struct upt_chain *c = st->work[t].chains[ci];
+					for (unsigned ri = 0; ri < c->nrules; ri++)
+						c->rules[ri]->line = 0;
+				}
 			}
 			if (!(flags & UPT_RESTORE_NOFLUSH) || !st->work[t].present)
 				upt_table_reset(&st->work[t], (enum upt_table)t);
