@@ -1,4 +1,4 @@
-# Companion of pkt_kernel_iprcv.sh: runs inside namespace A, sends each frame
+# Companion of iprcv.sh: runs inside namespace A, sends each frame
 # to B and compares the counter deltas in B with the expectation.
 import subprocess
 import sys
@@ -76,5 +76,5 @@ for name, ipb, want, reason in cases:
     ok = moved == want
     failed += not ok
     print('%-42s %-15s %s %s' % (name, reason, 'ok  ' if ok else 'FAIL', ' '.join(sorted(moved))))
-print('pkt_kernel_iprcv: %d passed, %d failed' % (len(cases) - failed, failed))
+print('pkt_kernel iprcv: %d passed, %d failed' % (len(cases) - failed, failed))
 sys.exit(1 if failed else 0)

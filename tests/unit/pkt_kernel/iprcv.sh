@@ -1,7 +1,7 @@
 #!/bin/bash
 # Kernel check for src/pkt's IPv4 header rules: sends malformed frames over a
 # veth into a private namespace and reads which ip_rcv_core() counter each
-# one hits (the expected counters are in pkt_kernel_iprcv.py, next to the
+# one hits (the expected counters are in iprcv.py, next to the
 # drop reason upt_pkt_parse_eth() gives the same frame in tests/unit/test_pkt.c).
 # Needs root, ip, nstat, /usr/bin/python3 with scapy.  Namespaces are unique
 # and deleted on every exit path.
@@ -22,4 +22,4 @@ ip netns exec "$B" ip link set vb up
 ip netns exec "$A" ethtool -K va tx off >/dev/null 2>&1
 macb=$(ip netns exec "$B" cat /sys/class/net/vb/address)
 sleep 0.5
-ip netns exec "$A" /usr/bin/python3 "$(dirname "$0")/pkt_kernel_iprcv.py" "$macb" "$B"
+ip netns exec "$A" /usr/bin/python3 "$(dirname "$0")/iprcv.py" "$macb" "$B"
