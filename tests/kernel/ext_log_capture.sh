@@ -32,6 +32,7 @@ $X -A INPUT -p 47 -j LOG --log-prefix "UPTX4: "
 ip netns exec $B tcpdump -i vb -Q in -w ${OUT:-/tmp/upt-logx}/in.pcap -U >/dev/null 2>&1 &
 TD=$!
 sleep 1
+start=$(dmesg | wc -l)
 ip netns exec $A /usr/bin/python3 - <<'PY'
 from scapy.all import *
 conf.verb=0
@@ -57,5 +58,5 @@ for p in pk:
 PY
 sleep 1
 kill $TD; wait $TD 2>/dev/null
-dmesg | grep -a "UPTX" | sed 's/^\[[^]]*\] //' > ${OUT:-/tmp/upt-logx}/kern.txt
+dmesg | tail -n +$((start + 1)) | grep -a "UPTX" | sed 's/^\[[^]]*\] //' > ${OUT:-/tmp/upt-logx}/kern.txt
 
