@@ -24,6 +24,7 @@
 #include "uptables/uptables.h"
 
 #define NR_ICMP_TYPES 18
+#define IP_HDR_MIN 20
 
 static const bool ct_checksum = true; /* nf_conntrack_checksum */
 
@@ -71,10 +72,12 @@ enum upt_ct_verdict upt_ct_icmp_packet(struct upt_ct *ct, const struct upt_ct_pk
 static bool quoted_tuple(const struct upt_pdesc *d, uint16_t zone, struct upt_tuple *tu)
 {
 	const struct upt_inner_desc *in = &d->inner;
+	uint16_t frag;
 
-	/* Trackable quoted header (not a later fragment), and its ports, or
-	 * the quoted ICMP's id and type/code: 8 bytes are needed. */
-	if (!d->icmp_is_error || !in->ok || !in->ports_ok)
+	if (!d->icmp_is_error || in->l3_len < IP_HDR_MIN)
+		return false;
+	/* A quoted later fragment has no transport header to match on. */
+	if (!upt_pkt_load16(d, (uint32_t)in->l3_off + 6, &frag) || (frag & UPT_IP_OFFMASK))
 		return false;
 	*tu = (struct upt_tuple){
 		.src = in->saddr,
@@ -82,10 +85,18 @@ static bool quoted_tuple(const struct upt_pdesc *d, uint16_t zone, struct upt_tu
 		.proto = in->proto,
 		.zone = zone,
 	};
-	if (in->proto == UPT_IPPROTO_TCP || in->proto == UPT_IPPROTO_UDP ||
-	    in->proto == UPT_IPPROTO_ICMP) {
+	switch (in->proto) {
+	case UPT_IPPROTO_TCP:
+	case UPT_IPPROTO_UDP:
+	case UPT_IPPROTO_ICMP:
+		/* Ports, or the quoted ICMP's id and type/code: 8 bytes needed. */
+		if (!in->ports_ok)
+			return false;
 		tu->sport = in->sport;
 		tu->dport = in->dport;
+		break;
+	default:
+		break;
 	}
 	return true;
 }

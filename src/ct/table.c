@@ -67,11 +67,9 @@ static inline const struct upt_tuple *slot_tuple(const struct upt_ct_table *t, u
 /* Slot holding `tu`, or UPT_CT_SLOT_EMPTY. */
 static uint32_t find_slot(const struct upt_ct_table *t, const struct upt_tuple *tu)
 {
-	uint32_t tag = tuple_tag(t, tu), i = tag & t->mask;
+	uint32_t tag = tuple_tag(t, tu);
 
-	/* Bounded by the slot count: the load factor (<= 1/2) guarantees an
-	 * empty slot, the bound only keeps a broken invariant from hanging. */
-	for (uint32_t n = 0; n <= t->mask; n++, i = (i + 1) & t->mask) {
+	for (uint32_t i = tag & t->mask;; i = (i + 1) & t->mask) {
 		const struct upt_ct_slot *s = &t->slots[i];
 
 		if (s->ref == UPT_CT_SLOT_EMPTY)
@@ -79,7 +77,6 @@ static uint32_t find_slot(const struct upt_ct_table *t, const struct upt_tuple *
 		if (s->tag == tag && upt_tuple_eq(slot_tuple(t, s->ref), tu))
 			return i;
 	}
-	return UPT_CT_SLOT_EMPTY;
 }
 
 static void slot_insert(struct upt_ct_table *t, uint32_t ref)
@@ -121,10 +118,10 @@ static void unhash(struct upt_ct_table *t, struct upt_ct *ct)
 
 	for (unsigned dir = 0; dir < 2; dir++) {
 		uint32_t ref = idx * 2 + dir;
-		uint32_t i = tuple_tag(t, &ct->tuple[dir]) & t->mask;
+		uint32_t tag = tuple_tag(t, &ct->tuple[dir]);
 
-		for (uint32_t n = 0; n <= t->mask && t->slots[i].ref != UPT_CT_SLOT_EMPTY;
-		     n++, i = (i + 1) & t->mask) {
+		for (uint32_t i = tag & t->mask; t->slots[i].ref != UPT_CT_SLOT_EMPTY;
+		     i = (i + 1) & t->mask) {
 			if (t->slots[i].ref == ref) {
 				slot_delete(t, i);
 				break;
