@@ -107,7 +107,9 @@ struct upt_pdesc {
 			uint8_t proto, tos, ttl;
 			bool is_fragment; /* MF set or offset != 0 */
 
-			bool l4_ok;       /* transport header complete (and not a later fragment) */
+			bool l4_ok;       /* transport header complete (and not a later fragment):
+					   * TCP 20 bytes and 20 <= doff <= l4_len, UDP 8, ICMP 8
+					   * for every type; other protocols: always */
 			uint16_t l4_off;  /* offset of the transport header in the frame */
 			uint16_t l4_len;  /* ip_len - l3_len: transport header + payload */
 			uint16_t sport, dport; /* TCP/UDP ports; ICMP: see icmp below */
@@ -165,6 +167,10 @@ void upt_pkt_fill_l4_csum(struct upt_pdesc *d);
  * non-first fragment or of a truncated transport header are not touched
  * (the functions return false then); UDP with checksum 0 stays 0; a UDP
  * checksum that becomes 0 is written as 0xffff (RFC 768).
+ * As the kernel's NAT, the address setters also refuse (false, nothing
+ * changed) a first fragment whose TCP/UDP/ICMP header has fewer than 8
+ * bytes; the TCP checksum is only updated when all 20 header bytes are
+ * there; set_icmp_id refuses ICMP types that carry no identifier.
  */
 bool upt_pdesc_set_saddr(struct upt_pdesc *d, uint32_t addr);
 bool upt_pdesc_set_daddr(struct upt_pdesc *d, uint32_t addr);
