@@ -123,8 +123,11 @@ char *upt_sb_steal(struct upt_sb *sb)
 
 	if (sb->fixed || sb->overflow)
 		return NULL;
-	if (!sb->buf && !reserve(sb, 0))
-		return NULL;
+	if (!sb->buf) {
+		if (!reserve(sb, 0))
+			return NULL;
+		sb->buf[0] = '\0';
+	}
 	s = sb->buf;
 	memset(sb, 0, sizeof(*sb));
 	return s;

@@ -267,7 +267,7 @@ static int compile_table(const struct upt_table_model *tm, struct upt_ctable *ct
 							: UPT_RT_RETURN;
 				ct->ctr[ct->nentries - 1].pkts = c->pkts;
 				ct->ctr[ct->nentries - 1].bytes = c->bytes;
-				if (c->hook >= 0) {
+				if (c->hook >= 0 && c->exists) {
 					ct->hook_entry[c->hook] = start[i];
 					ct->hook_underflow[c->hook] = ct->nentries - 1;
 				}

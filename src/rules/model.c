@@ -221,6 +221,7 @@ static struct upt_chain *chain_clone(const struct upt_chain *src)
 	if (!c)
 		return NULL;
 	c->policy = src->policy;
+	c->exists = src->exists;
 	c->pkts = src->pkts;
 	c->bytes = src->bytes;
 	if (src->nrules) {

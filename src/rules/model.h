@@ -77,6 +77,13 @@ struct upt_chain {
 	char name[UPT_NAME_MAX];
 	int8_t hook;    /* enum upt_hook for built-ins, -1 for user chains */
 	uint8_t policy; /* UPT_V_ACCEPT / UPT_V_DROP (built-ins) */
+	/*
+	 * Built-ins only: the chain exists in the kernel.  iptables-nft creates
+	 * a built-in chain lazily, when a rule is added to it, its policy is set
+	 * or a `:CHAIN` line names it; until then no hook runs it, so packets
+	 * are not counted on its policy (checked on iptables 1.8.9 nft).
+	 */
+	bool exists;
 	uint64_t pkts, bytes; /* policy counters (built-ins) */
 	struct upt_rule **rules;
 	unsigned nrules, cap;

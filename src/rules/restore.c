@@ -92,6 +92,8 @@ static int do_chain_line(struct rstate *st, struct upt_table_model *tm, char *li
 	struct upt_chain *c = upt_table_chain(tm, name);
 	if (c && c->hook >= 0) {
 		uint64_t p = 0, b = 0;
+
+		c->exists = true;
 		if (st->flags & UPT_RESTORE_COUNTERS) {
 			if (!ctrs || !parse_counters(ctrs, &p, &b))
 				return lerr(st, "invalid policy counters for chain '%s'", name, NULL);
@@ -154,6 +156,7 @@ static int exec_cmd(struct rstate *st, struct upt_table_model *tm, struct upt_cm
 		unsigned pos = cmd->kind == UPT_CMD_APPEND ? c->nrules : cmd->rulenum - 1;
 		if (pos > c->nrules)
 			return lerr(st, "Index of insertion too big.", NULL, NULL);
+		c->exists = true;
 		for (unsigned i = 0; i < cmd->nrules; i++) {
 			if (upt_chain_insert(c, pos + i, cmd->rules[i]) < 0)
 				return lerr(st, "out of memory", NULL, NULL);
@@ -189,6 +192,7 @@ static int exec_cmd(struct rstate *st, struct upt_table_model *tm, struct upt_cm
 			return lerr(st, "-R requires a single source and destination", NULL, NULL);
 		if (cmd->rulenum > c->nrules)
 			return lerr(st, "Index of replacement too big.", NULL, NULL);
+		c->exists = true;
 		upt_rule_free(c->rules[cmd->rulenum - 1]);
 		c->rules[cmd->rulenum - 1] = cmd->rules[0];
 		cmd->rules[0] = NULL;
@@ -275,6 +279,7 @@ static int exec_cmd(struct rstate *st, struct upt_table_model *tm, struct upt_cm
 		c = upt_table_chain(tm, cmd->chain);
 		if (!c || c->hook < 0)
 			return lerr(st, "Bad built-in chain name.", NULL, NULL);
+		c->exists = true;
 		if (strcmp(cmd->policy, "ACCEPT") == 0)
 			c->policy = UPT_V_ACCEPT;
 		else if (strcmp(cmd->policy, "DROP") == 0)

@@ -231,6 +231,26 @@ static int write_conntrack(struct sim *s, const char *dir, uint64_t now)
 	return 0;
 }
 
+/* The rules with their counters, as iptables-save -c prints them. */
+static int write_rules(struct sim *s, const char *dir)
+{
+	char path[4096], *text = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/iptables-save.txt", dir);
+	if (upt_engine_save(s->eng, NULL, UPT_SAVE_COUNTERS, &text) < 0)
+		return -1;
+	f = fopen(path, "w");
+	if (!f) {
+		free(text);
+		return -1;
+	}
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	return 0;
+}
+
 static int replay_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -364,8 +384,8 @@ static int replay_main(int argc, char **argv)
 		sim_trace_flush(&tr, (unsigned)k + 1, last_ts, in[recs[k].input].ifname);
 	}
 	free(buf);
-	if (write_conntrack(&s, outdir, last_ts) < 0) {
-		fprintf(stderr, "uptables-sim: cannot write %s/conntrack.txt\n", outdir);
+	if (write_conntrack(&s, outdir, last_ts) < 0 || write_rules(&s, outdir) < 0) {
+		fprintf(stderr, "uptables-sim: cannot write the results into %s\n", outdir);
 		goto out_files;
 	}
 	fprintf(stderr, "uptables-sim: %ld frames: %llu forwarded, %llu local, %llu dropped, "
