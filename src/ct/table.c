@@ -67,9 +67,11 @@ static inline const struct upt_tuple *slot_tuple(const struct upt_ct_table *t, u
 /* Slot holding `tu`, or UPT_CT_SLOT_EMPTY. */
 static uint32_t find_slot(const struct upt_ct_table *t, const struct upt_tuple *tu)
 {
-	uint32_t tag = tuple_tag(t, tu);
+	uint32_t tag = tuple_tag(t, tu), i = tag & t->mask;
 
-	for (uint32_t i = tag & t->mask;; i = (i + 1) & t->mask) {
+	/* Bounded by the slot count: the load factor (<= 1/2) guarantees an
+	 * empty slot, the bound only keeps a broken invariant from hanging. */
+	for (uint32_t n = 0; n <= t->mask; n++, i = (i + 1) & t->mask) {
 		const struct upt_ct_slot *s = &t->slots[i];
 
 		if (s->ref == UPT_CT_SLOT_EMPTY)
@@ -77,17 +79,23 @@ static uint32_t find_slot(const struct upt_ct_table *t, const struct upt_tuple *
 		if (s->tag == tag && upt_tuple_eq(slot_tuple(t, s->ref), tu))
 			return i;
 	}
+	return UPT_CT_SLOT_EMPTY;
 }
 
-static void slot_insert(struct upt_ct_table *t, uint32_t ref)
+/* Slot index used, or UPT_CT_SLOT_EMPTY if none is free (only if an invariant broke). */
+static uint32_t slot_insert(struct upt_ct_table *t, uint32_t ref)
 {
 	uint32_t tag = tuple_tag(t, slot_tuple(t, ref));
 	uint32_t i = tag & t->mask;
 
-	while (t->slots[i].ref != UPT_CT_SLOT_EMPTY)
-		i = (i + 1) & t->mask;
-	t->slots[i].tag = tag;
-	t->slots[i].ref = ref;
+	for (uint32_t n = 0; n <= t->mask; n++, i = (i + 1) & t->mask) {
+		if (t->slots[i].ref == UPT_CT_SLOT_EMPTY) {
+			t->slots[i].tag = tag;
+			t->slots[i].ref = ref;
+			return i;
+		}
+	}
+	return UPT_CT_SLOT_EMPTY;
 }
 
 /* Backward-shift deletion: keep every probe run free of holes. */
@@ -95,7 +103,7 @@ static void slot_delete(struct upt_ct_table *t, uint32_t hole)
 {
 	uint32_t j = hole;
 
-	for (;;) {
+	for (uint32_t n = 0; n < t->mask; n++) {
 		uint32_t home;
 
 		j = (j + 1) & t->mask;
@@ -118,10 +126,10 @@ static void unhash(struct upt_ct_table *t, struct upt_ct *ct)
 
 	for (unsigned dir = 0; dir < 2; dir++) {
 		uint32_t ref = idx * 2 + dir;
-		uint32_t tag = tuple_tag(t, &ct->tuple[dir]);
+		uint32_t i = tuple_tag(t, &ct->tuple[dir]) & t->mask;
 
-		for (uint32_t i = tag & t->mask; t->slots[i].ref != UPT_CT_SLOT_EMPTY;
-		     i = (i + 1) & t->mask) {
+		for (uint32_t n = 0; n <= t->mask && t->slots[i].ref != UPT_CT_SLOT_EMPTY;
+		     n++, i = (i + 1) & t->mask) {
 			if (t->slots[i].ref == ref) {
 				slot_delete(t, i);
 				break;
@@ -294,6 +302,8 @@ struct upt_ct *upt_ct_alloc(struct upt_ct_table *t, uint64_t now)
 
 int upt_ct_confirm(struct upt_ct_table *t, struct upt_ct *ct, uint64_t now)
 {
+	uint32_t first;
+
 	upt_ct_saw_time(t, now);
 	if (ct->in_hash)
 		return 0;
@@ -303,13 +313,22 @@ int upt_ct_confirm(struct upt_ct_table *t, struct upt_ct *ct, uint64_t now)
 		t->stats.insert_failed++;
 		return -EEXIST;
 	}
-	slot_insert(t, ct_index(t, ct) * 2 + UPT_CT_DIR_ORIGINAL);
-	slot_insert(t, ct_index(t, ct) * 2 + UPT_CT_DIR_REPLY);
+	first = slot_insert(t, ct_index(t, ct) * 2 + UPT_CT_DIR_ORIGINAL);
+	if (first == UPT_CT_SLOT_EMPTY)
+		goto err_full;
+	if (slot_insert(t, ct_index(t, ct) * 2 + UPT_CT_DIR_REPLY) == UPT_CT_SLOT_EMPTY)
+		goto err_second;
 	ct->in_hash = 1;
 	ct->status |= UPT_IPS_CONFIRMED;
 	t->confirmed++;
 	t->stats.insert++;
 	return 0;
+
+err_second:
+	slot_delete(t, first);
+err_full:
+	t->stats.insert_failed++;
+	return -ENOSPC;
 }
 
 void upt_ct_abort(struct upt_ct_table *t, struct upt_ct *ct)
