@@ -549,6 +549,57 @@ TEST(mark_target_forms_rewrite_the_mark)
 	}
 }
 
+TEST(nat_targets_leave_a_bound_connection_alone)
+{
+	static const struct {
+		const char *name, *opts;
+		uint32_t done; /* the manip the target binds */
+	} rows[] = {
+		{"DNAT", "--to-destination 10.0.0.5:8080", UPT_IPS_DST_NAT_DONE},
+		{"REDIRECT", "--to-ports 3128", UPT_IPS_DST_NAT_DONE},
+		{"SNAT", "--to-source 198.51.100.1", UPT_IPS_SRC_NAT_DONE},
+		{"MASQUERADE", "", UPT_IPS_SRC_NAT_DONE},
+	};
+	struct upt_ct ct, before;
+	struct pk k;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct ext e = mk(true, rows[i].name, 6, rows[i].opts);
+
+		tcp_pk(&k, 40000, 80, UPT_TCP_SYN, 0);
+		memset(&ct, 0, sizeof(ct));
+		ct.tuple[0] = (struct upt_tuple){frame_addr("192.168.1.2"),
+						 frame_addr("198.51.100.1"), 40000, 80, 6, 0, 0};
+		ct.tuple[1] = (struct upt_tuple){frame_addr("198.51.100.1"),
+						 frame_addr("192.168.1.2"), 80, 40000, 6, 0, 0};
+		ct.status = rows[i].done;
+		before = ct;
+		set_ct(&k, &ct, UPT_CTINFO_NEW, 0);
+		/* Already decided for this manip: the binding stands, the packet goes on. */
+		CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_ACCEPT);
+		CHECK(memcmp(&ct, &before, sizeof(ct)) == 0);
+		/* No entry (untracked): nat rules do not apply. */
+		set_ct(&k, NULL, UPT_CTINFO_UNTRACKED, 0);
+		CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_ACCEPT);
+		free(e.data);
+	}
+}
+
+TEST(masquerade_skips_a_connection_from_0_0_0_0)
+{
+	struct ext e = mk(true, "MASQUERADE", 0, "");
+	struct upt_ct ct;
+	struct pk k;
+
+	tcp_pk(&k, 68, 67, UPT_TCP_SYN, 0);
+	memset(&ct, 0, sizeof(ct));
+	ct.tuple[0].dst = frame_addr("255.255.255.255");
+	set_ct(&k, &ct, UPT_CTINFO_NEW, 0);
+	CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_ACCEPT);
+	CHECK_EQ(ct.status, 0);
+	free(e.data);
+}
+
 int main(void)
 {
 	RUN(tcp_ports_and_ranges_with_inversion);
@@ -564,5 +615,7 @@ int main(void)
 	RUN(mark_value_under_mask);
 	RUN(iprange_bounds_are_inclusive);
 	RUN(mark_target_forms_rewrite_the_mark);
+	RUN(nat_targets_leave_a_bound_connection_alone);
+	RUN(masquerade_skips_a_connection_from_0_0_0_0);
 	return check_report("test_ext_match");
 }
