@@ -128,7 +128,19 @@ struct upt_target_ops {
 	unsigned (*target)(const void *data, struct upt_xt_pkt *p);
 };
 
-/* Registry (src/rules/registry.c). NULL when not supported. */
+/*
+ * Registry (src/rules/registry.c). NULL when not supported.  Extensions are
+ * listed in groups, one file each (registry.c for the port-forwarding core,
+ * registry_<group>.c for the others), so that groups can grow independently.
+ */
+struct upt_ext_group {
+	const struct upt_match_ops *const *matches;
+	size_t nmatches;
+	const struct upt_target_ops *const *targets;
+	size_t ntargets;
+};
+extern const struct upt_ext_group upt_ext_conn, upt_ext_packet, upt_ext_rate;
+
 const struct upt_match_ops *upt_match_find(const char *name);
 const struct upt_target_ops *upt_target_find(const char *name);
 

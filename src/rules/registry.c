@@ -26,22 +26,32 @@ static const struct upt_target_ops *const targets[] = {
 	&upt_target_SNAT,   &upt_target_MASQUERADE, &upt_target_REDIRECT,
 };
 
+static const struct upt_ext_group upt_ext_core = {
+	matches, sizeof(matches) / sizeof(matches[0]), targets, sizeof(targets) / sizeof(targets[0]),
+};
+
+static const struct upt_ext_group *const groups[] = {
+	&upt_ext_core, &upt_ext_conn, &upt_ext_packet, &upt_ext_rate,
+};
+
 const struct upt_match_ops *upt_match_find(const char *name)
 {
-	size_t i;
+	size_t g, i;
 
-	for (i = 0; i < sizeof(matches) / sizeof(matches[0]); i++)
-		if (strcmp(matches[i]->name, name) == 0)
-			return matches[i];
+	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		for (i = 0; i < groups[g]->nmatches; i++)
+			if (strcmp(groups[g]->matches[i]->name, name) == 0)
+				return groups[g]->matches[i];
 	return NULL;
 }
 
 const struct upt_target_ops *upt_target_find(const char *name)
 {
-	size_t i;
+	size_t g, i;
 
-	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
-		if (strcmp(targets[i]->name, name) == 0)
-			return targets[i];
+	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		for (i = 0; i < groups[g]->ntargets; i++)
+			if (strcmp(groups[g]->targets[i]->name, name) == 0)
+				return groups[g]->targets[i];
 	return NULL;
 }
