@@ -217,9 +217,9 @@ static const struct {
 	const char *name;
 	uint8_t num;
 } protos[] = {
-	{"all", 0},   {"icmp", 1},  {"igmp", 2},       {"tcp", 6},   {"udp", 17},
-	{"dccp", 33}, {"gre", 47},  {"esp", 50},       {"ah", 51},   {"ipv6-icmp", 58},
-	{"icmpv6", 58}, {"sctp", 132}, {"mh", 135},    {"udplite", 136},
+    {"all", 0},	    {"icmp", 1},   {"igmp", 2}, {"tcp", 6},	  {"udp", 17},
+    {"dccp", 33},   {"gre", 47},   {"esp", 50}, {"ah", 51},	  {"ipv6-icmp", 58},
+    {"icmpv6", 58}, {"sctp", 132}, {"mh", 135}, {"udplite", 136},
 };
 
 bool upt_xtu_parse_proto(const char *s, uint8_t *proto)

@@ -27,12 +27,12 @@
 #include "rules/rules.h"
 
 static const char *const implemented_files[] = {
-	"libxt_tcp.t",        "libxt_udp.t",        "libipt_icmp.t",      "libxt_multiport.t",
-	"libxt_state.t",      "libxt_conntrack.t",  "libipt_conntrack.t", "libxt_mark.t",
-	"libxt_comment.t",    "libipt_iprange.t",   "libxt_iprange.t",    "libipt_REJECT.t",
-	"libipt_LOG.t",       "libxt_MARK.t",       "libipt_DNAT.t",      "libipt_SNAT.t",
-	"libipt_MASQUERADE.t", "libxt_REDIRECT.t",  "libxt_standard.t",   "libipt_standard.t",
-	"iptables.t",
+    "libxt_tcp.t",	   "libxt_udp.t",	"libipt_icmp.t",      "libxt_multiport.t",
+    "libxt_state.t",	   "libxt_conntrack.t", "libipt_conntrack.t", "libxt_mark.t",
+    "libxt_comment.t",	   "libipt_iprange.t",	"libxt_iprange.t",    "libipt_REJECT.t",
+    "libipt_LOG.t",	   "libxt_MARK.t",	"libipt_DNAT.t",      "libipt_SNAT.t",
+    "libipt_MASQUERADE.t", "libxt_REDIRECT.t",	"libxt_standard.t",   "libipt_standard.t",
+    "iptables.t",
 };
 
 struct totals {
@@ -104,7 +104,8 @@ static bool uses_unsupported(const char *rule, char *what, size_t whatlen)
 			snprintf(what, whatlen, "-m %s", v);
 			return true;
 		}
-		if (!strncmp(o, "-j", 2) && o[2] && !is_std_target(o + 2) && !upt_target_find(o + 2)) {
+		if (!strncmp(o, "-j", 2) && o[2] && !is_std_target(o + 2) &&
+		    !upt_target_find(o + 2)) {
 			snprintf(what, whatlen, "-j %s", o + 2);
 			return true;
 		}
@@ -242,7 +243,9 @@ static enum result result_of(const char *res, const char *variant, const char *a
 
 	if (variant && !strcmp(variant, "LEGACY")) {
 		if (alt && *alt)
-			return !strcmp(alt, "OK") ? R_OK : !strcmp(alt, "FAIL") ? R_FAIL : R_NOMATCH;
+			return !strcmp(alt, "OK")     ? R_OK
+			       : !strcmp(alt, "FAIL") ? R_FAIL
+						      : R_NOMATCH;
 		return r == R_OK ? R_FAIL : R_OK;
 	}
 	return r;
@@ -292,10 +295,10 @@ static void run_file(const char *dir, const char *name)
 		}
 		const char *rule = fields[0];
 		const char *expected = !strcmp(fields[1], "=") ? rule : fields[1];
-		enum result want = result_of(fields[2], nf > 3 ? fields[3] : NULL,
-					     nf > 4 ? fields[4] : NULL);
-		bool unsupported = uses_unsupported(rule, what, sizeof(what)) ||
-				   table_of(table) < 0;
+		enum result want =
+		    result_of(fields[2], nf > 3 ? fields[3] : NULL, nf > 4 ? fields[4] : NULL);
+		bool unsupported =
+		    uses_unsupported(rule, what, sizeof(what)) || table_of(table) < 0;
 		bool pass = true, accepted_any = false;
 		char why[600] = "", chain_list[256], *save = NULL, *chain;
 
@@ -384,7 +387,8 @@ int main(int argc, char **argv)
 		run_file(dir, names[i]);
 		free(names[i]);
 	}
-	printf("implemented extensions: %u of %u lines pass\n", implemented.pass, implemented.lines);
+	printf("implemented extensions: %u of %u lines pass\n", implemented.pass,
+	       implemented.lines);
 	printf("all files: %u of %u lines pass (%u unsupported, %u of those accepted)\n", all.pass,
 	       all.lines, all.unsupported, all.unsupported_accepted);
 	CHECK_MSG(implemented.lines > 0, "no implemented-extension lines were run");

@@ -129,9 +129,9 @@ TEST(tcp_ports_and_ranges_with_inversion)
 		uint16_t sport, dport;
 		bool d80, nd80, sr;
 	} rows[] = {
-		{999, 80, true, false, false},   {1000, 80, true, false, true},
-		{2000, 81, false, true, true},   {2001, 81, false, true, false},
-		{65535, 0, false, true, false},
+	    {999, 80, true, false, false},  {1000, 80, true, false, true},
+	    {2000, 81, false, true, true},  {2001, 81, false, true, false},
+	    {65535, 0, false, true, false},
 	};
 	struct pk k;
 
@@ -154,14 +154,14 @@ TEST(tcp_flags_mask_and_comparison)
 		uint8_t flags;
 		bool syn, none, synack;
 	} rows[] = {
-		{UPT_TCP_SYN, true, false, false},
-		{UPT_TCP_SYN | UPT_TCP_ACK, false, false, true},
-		{UPT_TCP_SYN | UPT_TCP_FIN, false, false, false},
-		{UPT_TCP_SYN | UPT_TCP_PSH, true, false, false}, /* PSH is outside --syn's mask */
-		{UPT_TCP_SYN | UPT_TCP_ECE | UPT_TCP_CWR, true, false, false},
-		{0, false, true, false},
-		{UPT_TCP_ECE, false, true, false}, /* ALL is the low six bits only */
-		{UPT_TCP_ACK, false, false, false},
+	    {UPT_TCP_SYN, true, false, false},
+	    {UPT_TCP_SYN | UPT_TCP_ACK, false, false, true},
+	    {UPT_TCP_SYN | UPT_TCP_FIN, false, false, false},
+	    {UPT_TCP_SYN | UPT_TCP_PSH, true, false, false}, /* PSH is outside --syn's mask */
+	    {UPT_TCP_SYN | UPT_TCP_ECE | UPT_TCP_CWR, true, false, false},
+	    {0, false, true, false},
+	    {UPT_TCP_ECE, false, true, false}, /* ALL is the low six bits only */
+	    {UPT_TCP_ACK, false, false, false},
 	};
 	struct pk k;
 
@@ -266,10 +266,10 @@ TEST(icmp_type_and_code_ranges)
 		uint8_t type, code;
 		bool echo, unr, port, codes;
 	} rows[] = {
-		{8, 0, true, false, false, false},  {0, 0, false, false, false, false},
-		{3, 3, false, true, true, true},    {3, 1, false, true, false, true},
-		{3, 0, false, true, false, false},  {3, 4, false, true, false, false},
-		{11, 0, false, false, false, false},
+	    {8, 0, true, false, false, false},	 {0, 0, false, false, false, false},
+	    {3, 3, false, true, true, true},	 {3, 1, false, true, false, true},
+	    {3, 0, false, true, false, false},	 {3, 4, false, true, false, false},
+	    {11, 0, false, false, false, false},
 	};
 	uint8_t orig[64];
 	struct frame f, o;
@@ -318,10 +318,10 @@ TEST(multiport_lists_ranges_and_either_direction)
 		uint16_t sport, dport;
 		bool d, s, e;
 	} rows[] = {
-		{40000, 22, true, false, true}, {40000, 85, true, false, false},
-		{40000, 90, true, false, false}, {40000, 91, false, false, false},
-		{22, 443, true, true, true},    {22, 8080, false, true, true},
-		{40000, 79, false, false, false},
+	    {40000, 22, true, false, true},   {40000, 85, true, false, false},
+	    {40000, 90, true, false, false},  {40000, 91, false, false, false},
+	    {22, 443, true, true, true},      {22, 8080, false, true, true},
+	    {40000, 79, false, false, false},
 	};
 	struct pk k;
 
@@ -355,13 +355,13 @@ TEST(state_bits_follow_ctinfo)
 		uint8_t ctinfo;
 		bool nw, est, rel, inv, unt;
 	} rows[] = {
-		{true, UPT_CTINFO_NEW, true, false, false, false, false},
-		{true, UPT_CTINFO_ESTABLISHED, false, true, false, false, false},
-		{true, UPT_CTINFO_ESTABLISHED_REPLY, false, true, false, false, false},
-		{true, UPT_CTINFO_RELATED, false, false, true, false, false},
-		{true, UPT_CTINFO_RELATED_REPLY, false, false, true, false, false},
-		{false, UPT_CTINFO_INVALID, false, false, false, true, false},
-		{false, UPT_CTINFO_UNTRACKED, false, false, false, false, true},
+	    {true, UPT_CTINFO_NEW, true, false, false, false, false},
+	    {true, UPT_CTINFO_ESTABLISHED, false, true, false, false, false},
+	    {true, UPT_CTINFO_ESTABLISHED_REPLY, false, true, false, false, false},
+	    {true, UPT_CTINFO_RELATED, false, false, true, false, false},
+	    {true, UPT_CTINFO_RELATED_REPLY, false, false, true, false, false},
+	    {false, UPT_CTINFO_INVALID, false, false, false, true, false},
+	    {false, UPT_CTINFO_UNTRACKED, false, false, false, false, true},
 	};
 	struct upt_ct ct;
 	struct pk k;
@@ -387,10 +387,10 @@ TEST(conntrack_criteria_on_a_natted_entry)
 	struct pk k;
 	/* Client 192.168.1.2:40000 -> 198.51.100.1:80, DNATed to 10.0.0.5:8080. */
 	memset(&ct, 0, sizeof(ct));
-	ct.tuple[0] = (struct upt_tuple){frame_addr("192.168.1.2"), frame_addr("198.51.100.1"),
-					 40000, 80, 6, 0, 0};
-	ct.tuple[1] = (struct upt_tuple){frame_addr("10.0.0.5"), frame_addr("192.168.1.2"), 8080,
-					 40000, 6, 0, 0};
+	ct.tuple[0] = (struct upt_tuple){
+	    frame_addr("192.168.1.2"), frame_addr("198.51.100.1"), 40000, 80, 6, 0, 0};
+	ct.tuple[1] = (struct upt_tuple){
+	    frame_addr("10.0.0.5"), frame_addr("192.168.1.2"), 8080, 40000, 6, 0, 0};
 	ct.status = UPT_IPS_DST_NAT | UPT_IPS_SEEN_REPLY | UPT_IPS_ASSURED | UPT_IPS_CONFIRMED;
 	ct.expires = 500ull * 1000000000ull;
 	tcp_pk(&k, 8080, 40000, UPT_TCP_ACK, 0);
@@ -401,41 +401,41 @@ TEST(conntrack_criteria_on_a_natted_entry)
 		const char *opts;
 		bool want;
 	} rows[] = {
-		{"--ctstate DNAT", true},
-		{"--ctstate SNAT", false},
-		{"--ctstate ESTABLISHED,DNAT", true},
-		{"! --ctstate DNAT", false},
-		{"--ctstate NEW", false},
-		{"--ctdir REPLY", true},
-		{"--ctdir ORIGINAL", false},
-		{"--ctproto tcp", true},
-		{"! --ctproto tcp", false},
-		{"--ctproto udp", false},
-		{"--ctorigsrc 192.168.0.0/16", true},
-		{"--ctorigsrc 192.168.2.0/24", false},
-		{"! --ctorigsrc 192.168.2.0/24", true},
-		{"--ctorigdst 198.51.100.1", true},
-		{"--ctreplsrc 10.0.0.5", true},
-		{"--ctrepldst 192.168.1.2/32", true},
-		{"--ctreplsrc 10.9.9.5/255.0.0.255", true}, /* non-contiguous mask: 10.x.x.5 */
-		{"--ctreplsrc 10.9.9.6/255.0.0.255", false},
-		{"--ctorigdstport 80", true},
-		{"--ctorigdstport 81:90", false},
-		{"--ctreplsrcport 8000:8100", true},
-		{"! --ctreplsrcport 8000:8100", false},
-		{"--ctrepldstport 40000", true},
-		{"--ctorigsrcport 1:1023", false},
-		{"--ctstatus ASSURED", true},
-		{"--ctstatus EXPECTED", false},
-		{"--ctstatus EXPECTED,CONFIRMED", true},
-		{"--ctstatus NONE", false}, /* an empty mask never intersects */
-		{"! --ctstatus NONE", true},
-		{"--ctexpire 400", true},
-		{"--ctexpire 0:399", false},
-		{"--ctexpire 401:", false},
-		{"! --ctexpire 0:399", true},
-		{"--ctstate ESTABLISHED --ctdir REPLY --ctorigdstport 80 --ctstatus ASSURED", true},
-		{"--ctstate ESTABLISHED --ctdir ORIGINAL --ctorigdstport 80", false},
+	    {"--ctstate DNAT", true},
+	    {"--ctstate SNAT", false},
+	    {"--ctstate ESTABLISHED,DNAT", true},
+	    {"! --ctstate DNAT", false},
+	    {"--ctstate NEW", false},
+	    {"--ctdir REPLY", true},
+	    {"--ctdir ORIGINAL", false},
+	    {"--ctproto tcp", true},
+	    {"! --ctproto tcp", false},
+	    {"--ctproto udp", false},
+	    {"--ctorigsrc 192.168.0.0/16", true},
+	    {"--ctorigsrc 192.168.2.0/24", false},
+	    {"! --ctorigsrc 192.168.2.0/24", true},
+	    {"--ctorigdst 198.51.100.1", true},
+	    {"--ctreplsrc 10.0.0.5", true},
+	    {"--ctrepldst 192.168.1.2/32", true},
+	    {"--ctreplsrc 10.9.9.5/255.0.0.255", true}, /* non-contiguous mask: 10.x.x.5 */
+	    {"--ctreplsrc 10.9.9.6/255.0.0.255", false},
+	    {"--ctorigdstport 80", true},
+	    {"--ctorigdstport 81:90", false},
+	    {"--ctreplsrcport 8000:8100", true},
+	    {"! --ctreplsrcport 8000:8100", false},
+	    {"--ctrepldstport 40000", true},
+	    {"--ctorigsrcport 1:1023", false},
+	    {"--ctstatus ASSURED", true},
+	    {"--ctstatus EXPECTED", false},
+	    {"--ctstatus EXPECTED,CONFIRMED", true},
+	    {"--ctstatus NONE", false}, /* an empty mask never intersects */
+	    {"! --ctstatus NONE", true},
+	    {"--ctexpire 400", true},
+	    {"--ctexpire 0:399", false},
+	    {"--ctexpire 401:", false},
+	    {"! --ctexpire 0:399", true},
+	    {"--ctstate ESTABLISHED --ctdir REPLY --ctorigdstport 80 --ctstatus ASSURED", true},
+	    {"--ctstate ESTABLISHED --ctdir ORIGINAL --ctorigdstport 80", false},
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct ext e = mm("conntrack", 0, rows[i].opts);
@@ -460,7 +460,7 @@ TEST(conntrack_without_an_entry_only_state_can_match)
 	CHECK(run(&inv, &k));
 	CHECK(!run(&ninv, &k));
 	CHECK(!run(&proto, &k)); /* no entry, no --ctstate: no match even when negated */
-	CHECK(run(&both, &k));   /* the state held, the rest is not looked at */
+	CHECK(run(&both, &k));	 /* the state held, the rest is not looked at */
 	CHECK(!run(&unt, &k));
 	set_ct(&k, NULL, UPT_CTINFO_UNTRACKED, 0);
 	CHECK(run(&unt, &k));
@@ -477,7 +477,7 @@ TEST(mark_value_under_mask)
 	static const struct {
 		uint32_t mark;
 		bool m, exact;
-	} rows[] = {{0x10, true, false}, {0x1f, true, false}, {0x110, true, false},
+	} rows[] = {{0x10, true, false},  {0x1f, true, false}, {0x110, true, false},
 		    {0x20, false, false}, {5, false, true},    {0x105, false, false}};
 	struct pk k;
 
@@ -500,11 +500,11 @@ TEST(iprange_bounds_are_inclusive)
 		const char *src, *dst;
 		bool s, nd, both;
 	} rows[] = {
-		{"10.0.0.9", "1.1.1.1", false, true, false},
-		{"10.0.0.10", "1.1.1.1", true, true, true},
-		{"10.0.0.20", "192.168.3.4", true, false, false},
-		{"10.0.0.21", "192.168.255.255", false, false, false},
-		{"10.0.0.15", "1.1.1.2", true, true, false},
+	    {"10.0.0.9", "1.1.1.1", false, true, false},
+	    {"10.0.0.10", "1.1.1.1", true, true, true},
+	    {"10.0.0.20", "192.168.3.4", true, false, false},
+	    {"10.0.0.21", "192.168.255.255", false, false, false},
+	    {"10.0.0.15", "1.1.1.2", true, true, false},
 	};
 	struct frame f;
 	struct pk k;
@@ -527,13 +527,13 @@ TEST(mark_target_forms_rewrite_the_mark)
 		const char *opts;
 		uint32_t before, after;
 	} rows[] = {
-		{"--set-mark 0x5", 0xabcd, 0x5},
-		{"--set-mark 0x5/0xf", 0xabcd, 0xabc5},
-		{"--set-xmark 0x5/0xf", 0xabcd, 0xabc0 ^ 0x5},
-		{"--set-xmark 0x5/0x0", 0xabcd, 0xabcd ^ 0x5},
-		{"--and-mark 0xff", 0xabcd, 0xcd},
-		{"--or-mark 0x30", 0xabcd, 0xabfd},
-		{"--xor-mark 0xff", 0xabcd, 0xab32},
+	    {"--set-mark 0x5", 0xabcd, 0x5},
+	    {"--set-mark 0x5/0xf", 0xabcd, 0xabc5},
+	    {"--set-xmark 0x5/0xf", 0xabcd, 0xabc0 ^ 0x5},
+	    {"--set-xmark 0x5/0x0", 0xabcd, 0xabcd ^ 0x5},
+	    {"--and-mark 0xff", 0xabcd, 0xcd},
+	    {"--or-mark 0x30", 0xabcd, 0xabfd},
+	    {"--xor-mark 0xff", 0xabcd, 0xab32},
 	};
 	struct pk k;
 
@@ -555,10 +555,10 @@ TEST(nat_targets_leave_a_bound_connection_alone)
 		const char *name, *opts;
 		uint32_t done; /* the manip the target binds */
 	} rows[] = {
-		{"DNAT", "--to-destination 10.0.0.5:8080", UPT_IPS_DST_NAT_DONE},
-		{"REDIRECT", "--to-ports 3128", UPT_IPS_DST_NAT_DONE},
-		{"SNAT", "--to-source 198.51.100.1", UPT_IPS_SRC_NAT_DONE},
-		{"MASQUERADE", "", UPT_IPS_SRC_NAT_DONE},
+	    {"DNAT", "--to-destination 10.0.0.5:8080", UPT_IPS_DST_NAT_DONE},
+	    {"REDIRECT", "--to-ports 3128", UPT_IPS_DST_NAT_DONE},
+	    {"SNAT", "--to-source 198.51.100.1", UPT_IPS_SRC_NAT_DONE},
+	    {"MASQUERADE", "", UPT_IPS_SRC_NAT_DONE},
 	};
 	struct upt_ct ct, before;
 	struct pk k;
@@ -568,10 +568,10 @@ TEST(nat_targets_leave_a_bound_connection_alone)
 
 		tcp_pk(&k, 40000, 80, UPT_TCP_SYN, 0);
 		memset(&ct, 0, sizeof(ct));
-		ct.tuple[0] = (struct upt_tuple){frame_addr("192.168.1.2"),
-						 frame_addr("198.51.100.1"), 40000, 80, 6, 0, 0};
-		ct.tuple[1] = (struct upt_tuple){frame_addr("198.51.100.1"),
-						 frame_addr("192.168.1.2"), 80, 40000, 6, 0, 0};
+		ct.tuple[0] = (struct upt_tuple){
+		    frame_addr("192.168.1.2"), frame_addr("198.51.100.1"), 40000, 80, 6, 0, 0};
+		ct.tuple[1] = (struct upt_tuple){
+		    frame_addr("198.51.100.1"), frame_addr("192.168.1.2"), 80, 40000, 6, 0, 0};
 		ct.status = rows[i].done;
 		before = ct;
 		set_ct(&k, &ct, UPT_CTINFO_NEW, 0);

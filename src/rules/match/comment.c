@@ -16,8 +16,8 @@ struct comment_data {
 };
 
 static const struct upt_xt_option comment_opts[] = {
-	{"comment", O_COMMENT, UPT_XTOPT_ARG},
-	{NULL, 0, 0},
+    {"comment", O_COMMENT, UPT_XTOPT_ARG},
+    {NULL, 0, 0},
 };
 
 static void comment_init(void *data)
@@ -77,13 +77,13 @@ static bool comment_match(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_match_ops upt_match_comment = {
-	.name = "comment",
-	.size = sizeof(struct comment_data),
-	.options = comment_opts,
-	.init = comment_init,
-	.parse = comment_parse,
-	.check = comment_check,
-	.save = comment_save,
-	.print = comment_print,
-	.match = comment_match,
+    .name = "comment",
+    .size = sizeof(struct comment_data),
+    .options = comment_opts,
+    .init = comment_init,
+    .parse = comment_parse,
+    .check = comment_check,
+    .save = comment_save,
+    .print = comment_print,
+    .match = comment_match,
 };

@@ -13,19 +13,19 @@
 #include "rules/match/ctstate.h"
 #include "rules/xt_util.h"
 
-#define F_STATE     (1u << 0)
-#define F_PROTO     (1u << 1)
-#define F_ORIGSRC   (1u << 2)
-#define F_ORIGDST   (1u << 3)
-#define F_REPLSRC   (1u << 4)
-#define F_REPLDST   (1u << 5)
-#define F_STATUS    (1u << 6)
-#define F_EXPIRES   (1u << 7)
+#define F_STATE	       (1u << 0)
+#define F_PROTO	       (1u << 1)
+#define F_ORIGSRC      (1u << 2)
+#define F_ORIGDST      (1u << 3)
+#define F_REPLSRC      (1u << 4)
+#define F_REPLDST      (1u << 5)
+#define F_STATUS       (1u << 6)
+#define F_EXPIRES      (1u << 7)
 #define F_ORIGSRC_PORT (1u << 8)
 #define F_ORIGDST_PORT (1u << 9)
 #define F_REPLSRC_PORT (1u << 10)
 #define F_REPLDST_PORT (1u << 11)
-#define F_DIRECTION (1u << 12)
+#define F_DIRECTION    (1u << 12)
 
 enum {
 	O_CTSTATE,
@@ -45,7 +45,7 @@ enum {
 
 struct conntrack_data {
 	uint32_t addr[4], mask[4]; /* origsrc, origdst, replsrc, repldst */
-	uint16_t port[4][2];       /* origsrc, origdst, replsrc, repldst */
+	uint16_t port[4][2];	   /* origsrc, origdst, replsrc, repldst */
 	uint32_t state_mask, status_mask;
 	uint32_t expires_min, expires_max;
 	uint16_t match_flags, invert_flags;
@@ -53,20 +53,20 @@ struct conntrack_data {
 };
 
 static const struct upt_xt_option conntrack_opts[] = {
-	{"ctstate", O_CTSTATE, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ctproto", O_CTPROTO, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ctorigsrc", O_CTORIGSRC, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ctorigdst", O_CTORIGDST, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ctreplsrc", O_CTREPLSRC, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ctrepldst", O_CTREPLDST, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ctorigsrcport", O_CTORIGSRCPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ctorigdstport", O_CTORIGDSTPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ctreplsrcport", O_CTREPLSRCPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ctrepldstport", O_CTREPLDSTPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ctstatus", O_CTSTATUS, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ctexpire", O_CTEXPIRE, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ctdir", O_CTDIR, UPT_XTOPT_ARG},
-	{NULL, 0, 0},
+    {"ctstate", O_CTSTATE, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ctproto", O_CTPROTO, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ctorigsrc", O_CTORIGSRC, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ctorigdst", O_CTORIGDST, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ctreplsrc", O_CTREPLSRC, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ctrepldst", O_CTREPLDST, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ctorigsrcport", O_CTORIGSRCPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ctorigdstport", O_CTORIGDSTPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ctreplsrcport", O_CTREPLSRCPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ctrepldstport", O_CTREPLDSTPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ctstatus", O_CTSTATUS, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ctexpire", O_CTEXPIRE, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ctdir", O_CTDIR, UPT_XTOPT_ARG},
+    {NULL, 0, 0},
 };
 
 static const char *const addr_opt[] = {"ctorigsrc", "ctorigdst", "ctreplsrc", "ctrepldst"};
@@ -77,11 +77,11 @@ static const struct {
 	const char *name;
 	uint32_t bit;
 } status_names[] = {
-	{"NONE", 0},
-	{"EXPECTED", UPT_IPS_EXPECTED},
-	{"SEEN_REPLY", UPT_IPS_SEEN_REPLY},
-	{"ASSURED", UPT_IPS_ASSURED},
-	{"CONFIRMED", UPT_IPS_CONFIRMED},
+    {"NONE", 0},
+    {"EXPECTED", UPT_IPS_EXPECTED},
+    {"SEEN_REPLY", UPT_IPS_SEEN_REPLY},
+    {"ASSURED", UPT_IPS_ASSURED},
+    {"CONFIRMED", UPT_IPS_CONFIRMED},
 };
 #define N_STATUS (sizeof(status_names) / sizeof(status_names[0]))
 
@@ -155,7 +155,8 @@ static int conntrack_parse(void *data, unsigned id, bool invert, const char *arg
 	case O_CTPROTO:
 		if (!upt_xtu_parse_proto(arg, &c->l4proto))
 			return upt_xt_error(p, "unknown protocol \"%s\" specified", arg);
-		/* Protocol 0 never occurs in an entry: refused with or without `!` (iptables 1.8.10). */
+		/* Protocol 0 never occurs in an entry: refused with or without `!`
+		 * (iptables 1.8.10). */
 		if (c->l4proto == 0)
 			return upt_xt_error(p, "conntrack: rule would never match protocol");
 		flag = F_PROTO;
@@ -186,8 +187,8 @@ static int conntrack_parse(void *data, unsigned id, bool invert, const char *arg
 		break;
 	case O_CTEXPIRE:
 		if (!parse_u32_range(arg, &c->expires_min, &c->expires_max))
-			return upt_xt_error(p, "conntrack: bad value for option \"--ctexpire\": \"%s\"",
-					    arg);
+			return upt_xt_error(
+			    p, "conntrack: bad value for option \"--ctexpire\": \"%s\"", arg);
 		flag = F_EXPIRES;
 		break;
 	case O_CTDIR:
@@ -347,8 +348,7 @@ static bool conntrack_match(const void *data, struct upt_xt_pkt *p)
 		if (!holds(c, F_ORIGSRC_PORT << k, port >= c->port[k][0] && port <= c->port[k][1]))
 			return false;
 	}
-	if ((c->match_flags & F_STATUS) &&
-	    !holds(c, F_STATUS, (c->status_mask & ct->status) != 0))
+	if ((c->match_flags & F_STATUS) && !holds(c, F_STATUS, (c->status_mask & ct->status) != 0))
 		return false;
 	if (c->match_flags & F_EXPIRES) {
 		uint32_t left = upt_ct_timeout_left(ct, p->now);
@@ -360,13 +360,13 @@ static bool conntrack_match(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_match_ops upt_match_conntrack = {
-	.name = "conntrack",
-	.size = sizeof(struct conntrack_data),
-	.options = conntrack_opts,
-	.init = conntrack_init,
-	.parse = conntrack_parse,
-	.check = conntrack_check,
-	.save = conntrack_save,
-	.print = conntrack_print,
-	.match = conntrack_match,
+    .name = "conntrack",
+    .size = sizeof(struct conntrack_data),
+    .options = conntrack_opts,
+    .init = conntrack_init,
+    .parse = conntrack_parse,
+    .check = conntrack_check,
+    .save = conntrack_save,
+    .print = conntrack_print,
+    .match = conntrack_match,
 };

@@ -13,13 +13,13 @@
 #include "base/strbuf.h"
 #include "rules/ext.h"
 
-#define UPT_CTS_INVALID     (1u << 0)
+#define UPT_CTS_INVALID	    (1u << 0)
 #define UPT_CTS_ESTABLISHED (1u << 1)
-#define UPT_CTS_RELATED     (1u << 2)
-#define UPT_CTS_NEW         (1u << 3)
+#define UPT_CTS_RELATED	    (1u << 2)
+#define UPT_CTS_NEW	    (1u << 3)
 #define UPT_CTS_UNTRACKED   (1u << 6)
-#define UPT_CTS_SNAT        (1u << 7)
-#define UPT_CTS_DNAT        (1u << 8)
+#define UPT_CTS_SNAT	    (1u << 7)
+#define UPT_CTS_DNAT	    (1u << 8)
 
 /* The packet's state bit (no SNAT/DNAT pseudo-states). */
 uint32_t upt_ctstate_bit(const struct upt_xt_pkt *p);

@@ -27,54 +27,54 @@ struct icmp_data {
 };
 
 static const struct upt_xt_option icmp_opts[] = {
-	{"icmp-type", O_ICMP_TYPE, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{NULL, 0, 0},
+    {"icmp-type", O_ICMP_TYPE, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {NULL, 0, 0},
 };
 
 static const struct icmp_name {
 	const char *name;
 	uint8_t type, code_min, code_max;
 } icmp_names[] = {
-	{"any", 0xff, 0, 0xff},
-	{"echo-reply", 0, 0, 0xff},
-	{"pong", 0, 0, 0xff},
-	{"destination-unreachable", 3, 0, 0xff},
-	{"network-unreachable", 3, 0, 0},
-	{"host-unreachable", 3, 1, 1},
-	{"protocol-unreachable", 3, 2, 2},
-	{"port-unreachable", 3, 3, 3},
-	{"fragmentation-needed", 3, 4, 4},
-	{"source-route-failed", 3, 5, 5},
-	{"network-unknown", 3, 6, 6},
-	{"host-unknown", 3, 7, 7},
-	{"network-prohibited", 3, 9, 9},
-	{"host-prohibited", 3, 10, 10},
-	{"TOS-network-unreachable", 3, 11, 11},
-	{"TOS-host-unreachable", 3, 12, 12},
-	{"communication-prohibited", 3, 13, 13},
-	{"host-precedence-violation", 3, 14, 14},
-	{"precedence-cutoff", 3, 15, 15},
-	{"source-quench", 4, 0, 0xff},
-	{"redirect", 5, 0, 0xff},
-	{"network-redirect", 5, 0, 0},
-	{"host-redirect", 5, 1, 1},
-	{"TOS-network-redirect", 5, 2, 2},
-	{"TOS-host-redirect", 5, 3, 3},
-	{"echo-request", 8, 0, 0xff},
-	{"ping", 8, 0, 0xff},
-	{"router-advertisement", 9, 0, 0xff},
-	{"router-solicitation", 10, 0, 0xff},
-	{"time-exceeded", 11, 0, 0xff},
-	{"ttl-exceeded", 11, 0, 0xff},
-	{"ttl-zero-during-transit", 11, 0, 0},
-	{"ttl-zero-during-reassembly", 11, 1, 1},
-	{"parameter-problem", 12, 0, 0xff},
-	{"ip-header-bad", 12, 0, 0},
-	{"required-option-missing", 12, 1, 1},
-	{"timestamp-request", 13, 0, 0xff},
-	{"timestamp-reply", 14, 0, 0xff},
-	{"address-mask-request", 17, 0, 0xff},
-	{"address-mask-reply", 18, 0, 0xff},
+    {"any", 0xff, 0, 0xff},
+    {"echo-reply", 0, 0, 0xff},
+    {"pong", 0, 0, 0xff},
+    {"destination-unreachable", 3, 0, 0xff},
+    {"network-unreachable", 3, 0, 0},
+    {"host-unreachable", 3, 1, 1},
+    {"protocol-unreachable", 3, 2, 2},
+    {"port-unreachable", 3, 3, 3},
+    {"fragmentation-needed", 3, 4, 4},
+    {"source-route-failed", 3, 5, 5},
+    {"network-unknown", 3, 6, 6},
+    {"host-unknown", 3, 7, 7},
+    {"network-prohibited", 3, 9, 9},
+    {"host-prohibited", 3, 10, 10},
+    {"TOS-network-unreachable", 3, 11, 11},
+    {"TOS-host-unreachable", 3, 12, 12},
+    {"communication-prohibited", 3, 13, 13},
+    {"host-precedence-violation", 3, 14, 14},
+    {"precedence-cutoff", 3, 15, 15},
+    {"source-quench", 4, 0, 0xff},
+    {"redirect", 5, 0, 0xff},
+    {"network-redirect", 5, 0, 0},
+    {"host-redirect", 5, 1, 1},
+    {"TOS-network-redirect", 5, 2, 2},
+    {"TOS-host-redirect", 5, 3, 3},
+    {"echo-request", 8, 0, 0xff},
+    {"ping", 8, 0, 0xff},
+    {"router-advertisement", 9, 0, 0xff},
+    {"router-solicitation", 10, 0, 0xff},
+    {"time-exceeded", 11, 0, 0xff},
+    {"ttl-exceeded", 11, 0, 0xff},
+    {"ttl-zero-during-transit", 11, 0, 0},
+    {"ttl-zero-during-reassembly", 11, 1, 1},
+    {"parameter-problem", 12, 0, 0xff},
+    {"ip-header-bad", 12, 0, 0},
+    {"required-option-missing", 12, 1, 1},
+    {"timestamp-request", 13, 0, 0xff},
+    {"timestamp-reply", 14, 0, 0xff},
+    {"address-mask-request", 17, 0, 0xff},
+    {"address-mask-reply", 18, 0, 0xff},
 };
 #define N_NAMES (sizeof(icmp_names) / sizeof(icmp_names[0]))
 
@@ -103,8 +103,7 @@ static const char *parse_u8_range(const char *s, uint8_t r[2])
 	return end;
 }
 
-static int icmp_parse(void *data, unsigned id, bool invert, const char *arg,
-		      struct upt_xt_parse *p)
+static int icmp_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
 {
 	struct icmp_data *ic = data;
 	size_t i, n = strlen(arg), found = N_NAMES;
@@ -191,9 +190,11 @@ static void icmp_print(const void *data, struct upt_sb *sb, unsigned flags)
 	upt_sb_puts(sb, " icmp");
 	if (!(flags & UPT_XT_PRINT_NUMERIC)) {
 		for (i = 0; i < N_NAMES; i++) {
-			if (icmp_names[i].type == ic->type && icmp_names[i].code_min == ic->code[0] &&
+			if (icmp_names[i].type == ic->type &&
+			    icmp_names[i].code_min == ic->code[0] &&
 			    icmp_names[i].code_max == ic->code[1]) {
-				upt_sb_printf(sb, " %s%s", ic->invert ? "!" : "", icmp_names[i].name);
+				upt_sb_printf(sb, " %s%s", ic->invert ? "!" : "",
+					      icmp_names[i].name);
 				return;
 			}
 		}
@@ -227,13 +228,13 @@ static bool icmp_match(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_match_ops upt_match_icmp = {
-	.name = "icmp",
-	.size = sizeof(struct icmp_data),
-	.options = icmp_opts,
-	.init = icmp_init,
-	.parse = icmp_parse,
-	.check = icmp_check,
-	.save = icmp_save,
-	.print = icmp_print,
-	.match = icmp_match,
+    .name = "icmp",
+    .size = sizeof(struct icmp_data),
+    .options = icmp_opts,
+    .init = icmp_init,
+    .parse = icmp_parse,
+    .check = icmp_check,
+    .save = icmp_save,
+    .print = icmp_print,
+    .match = icmp_match,
 };

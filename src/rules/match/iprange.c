@@ -10,8 +10,8 @@
 #include "rules/ext.h"
 #include "rules/xt_util.h"
 
-#define F_SRC     0x01
-#define F_DST     0x02
+#define F_SRC	  0x01
+#define F_DST	  0x02
 #define F_SRC_INV 0x10
 #define F_DST_INV 0x20
 
@@ -23,9 +23,9 @@ struct iprange_data {
 };
 
 static const struct upt_xt_option iprange_opts[] = {
-	{"src-range", O_SRC, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"dst-range", O_DST, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{NULL, 0, 0},
+    {"src-range", O_SRC, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"dst-range", O_DST, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {NULL, 0, 0},
 };
 
 static void iprange_init(void *data)
@@ -149,13 +149,13 @@ static bool iprange_match(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_match_ops upt_match_iprange = {
-	.name = "iprange",
-	.size = sizeof(struct iprange_data),
-	.options = iprange_opts,
-	.init = iprange_init,
-	.parse = iprange_parse,
-	.check = iprange_check,
-	.save = iprange_save,
-	.print = iprange_print,
-	.match = iprange_match,
+    .name = "iprange",
+    .size = sizeof(struct iprange_data),
+    .options = iprange_opts,
+    .init = iprange_init,
+    .parse = iprange_parse,
+    .check = iprange_check,
+    .save = iprange_save,
+    .print = iprange_print,
+    .match = iprange_match,
 };

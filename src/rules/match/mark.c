@@ -15,8 +15,8 @@ struct mark_data {
 };
 
 static const struct upt_xt_option mark_opts[] = {
-	{"mark", O_MARK, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{NULL, 0, 0},
+    {"mark", O_MARK, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {NULL, 0, 0},
 };
 
 static void mark_init(void *data)
@@ -25,8 +25,7 @@ static void mark_init(void *data)
 }
 
 /* XTTYPE_MARKMASK32: "value[/mask]", both 0..2^32-1, mask defaulting to all ones. */
-static int mark_parse(void *data, unsigned id, bool invert, const char *arg,
-		      struct upt_xt_parse *p)
+static int mark_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
 {
 	struct mark_data *m = data;
 	const char *end;
@@ -35,7 +34,8 @@ static int mark_parse(void *data, unsigned id, bool invert, const char *arg,
 	if (id != O_MARK)
 		return -EINVAL;
 	if (!upt_xtu_strtoul(arg, &end, 0, 0xffffffffu, &v))
-		return upt_xt_error(p, "mark: bad mark value for option \"--mark\", or out of range");
+		return upt_xt_error(p,
+				    "mark: bad mark value for option \"--mark\", or out of range");
 	if (*end == '/') {
 		if (!upt_xtu_strtoul(end + 1, NULL, 0, 0xffffffffu, &mask))
 			return upt_xt_error(p, "mark: bad mask value for option \"--mark\"");
@@ -95,13 +95,13 @@ static bool mark_match(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_match_ops upt_match_mark = {
-	.name = "mark",
-	.size = sizeof(struct mark_data),
-	.options = mark_opts,
-	.init = mark_init,
-	.parse = mark_parse,
-	.check = mark_check,
-	.save = mark_save,
-	.print = mark_print,
-	.match = mark_match,
+    .name = "mark",
+    .size = sizeof(struct mark_data),
+    .options = mark_opts,
+    .init = mark_init,
+    .parse = mark_parse,
+    .check = mark_check,
+    .save = mark_save,
+    .print = mark_print,
+    .match = mark_match,
 };

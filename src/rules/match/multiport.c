@@ -25,12 +25,12 @@ struct multiport_data {
 };
 
 static const struct upt_xt_option multiport_opts[] = {
-	{"source-ports", O_SOURCE, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"sports", O_SOURCE, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"destination-ports", O_DEST, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"dports", O_DEST, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"ports", O_EITHER, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{NULL, 0, 0},
+    {"source-ports", O_SOURCE, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"sports", O_SOURCE, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"destination-ports", O_DEST, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"dports", O_DEST, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"ports", O_EITHER, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {NULL, 0, 0},
 };
 
 static void multiport_init(void *data)
@@ -90,7 +90,8 @@ static int multiport_parse(void *data, unsigned id, bool invert, const char *arg
 			m->pflags[i] = 1;
 			port = upt_xtu_parse_port(range, proto);
 			if (port < 0)
-				return upt_xt_error(p, "invalid port/service `%s' specified", range);
+				return upt_xt_error(p, "invalid port/service `%s' specified",
+						    range);
 			m->ports[++i] = (uint16_t)port;
 			/* A range needs lo < hi: "80:80" is refused, as in iptables. */
 			if (m->ports[i - 1] >= m->ports[i])
@@ -195,13 +196,13 @@ static bool multiport_match(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_match_ops upt_match_multiport = {
-	.name = "multiport",
-	.size = sizeof(struct multiport_data),
-	.options = multiport_opts,
-	.init = multiport_init,
-	.parse = multiport_parse,
-	.check = multiport_check,
-	.save = multiport_save,
-	.print = multiport_print,
-	.match = multiport_match,
+    .name = "multiport",
+    .size = sizeof(struct multiport_data),
+    .options = multiport_opts,
+    .init = multiport_init,
+    .parse = multiport_parse,
+    .check = multiport_check,
+    .save = multiport_save,
+    .print = multiport_print,
+    .match = multiport_match,
 };

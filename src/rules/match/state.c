@@ -14,23 +14,27 @@ static const struct {
 	const char *name;
 	uint32_t bit;
 } state_names[] = {
-	{"INVALID", UPT_CTS_INVALID},     {"NEW", UPT_CTS_NEW},
-	{"ESTABLISHED", UPT_CTS_ESTABLISHED}, {"RELATED", UPT_CTS_RELATED},
-	{"UNTRACKED", UPT_CTS_UNTRACKED}, {"SNAT", UPT_CTS_SNAT},
-	{"DNAT", UPT_CTS_DNAT},
+    {"INVALID", UPT_CTS_INVALID},
+    {"NEW", UPT_CTS_NEW},
+    {"ESTABLISHED", UPT_CTS_ESTABLISHED},
+    {"RELATED", UPT_CTS_RELATED},
+    {"UNTRACKED", UPT_CTS_UNTRACKED},
+    {"SNAT", UPT_CTS_SNAT},
+    {"DNAT", UPT_CTS_DNAT},
 };
 #define N_STATES (sizeof(state_names) / sizeof(state_names[0]))
 
 /* Print order differs from the lookup order above (iptables prints RELATED before ESTABLISHED). */
 static const uint32_t print_order[] = {
-	UPT_CTS_INVALID, UPT_CTS_NEW,  UPT_CTS_RELATED, UPT_CTS_ESTABLISHED,
-	UPT_CTS_UNTRACKED, UPT_CTS_SNAT, UPT_CTS_DNAT,
+    UPT_CTS_INVALID,   UPT_CTS_NEW,  UPT_CTS_RELATED, UPT_CTS_ESTABLISHED,
+    UPT_CTS_UNTRACKED, UPT_CTS_SNAT, UPT_CTS_DNAT,
 };
 
 uint32_t upt_ctstate_bit(const struct upt_xt_pkt *p)
 {
 	if (p->ct)
-		return 1u << (p->ctinfo % 3 + 1); /* XT_STATE_BIT: reply infos fold onto originals */
+		return 1u << (p->ctinfo % 3 +
+			      1); /* XT_STATE_BIT: reply infos fold onto originals */
 	if (p->ctinfo == UPT_CTINFO_UNTRACKED)
 		return UPT_CTS_UNTRACKED;
 	return UPT_CTS_INVALID;
@@ -86,8 +90,8 @@ struct state_data {
 };
 
 static const struct upt_xt_option state_opts[] = {
-	{"state", O_STATE, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{NULL, 0, 0},
+    {"state", O_STATE, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {NULL, 0, 0},
 };
 
 static void state_init(void *data)
@@ -147,13 +151,13 @@ static bool state_match(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_match_ops upt_match_state = {
-	.name = "state",
-	.size = sizeof(struct state_data),
-	.options = state_opts,
-	.init = state_init,
-	.parse = state_parse,
-	.check = state_check,
-	.save = state_save,
-	.print = state_print,
-	.match = state_match,
+    .name = "state",
+    .size = sizeof(struct state_data),
+    .options = state_opts,
+    .init = state_init,
+    .parse = state_parse,
+    .check = state_check,
+    .save = state_save,
+    .print = state_print,
+    .match = state_match,
 };

@@ -27,14 +27,14 @@ struct tcp_data {
 };
 
 static const struct upt_xt_option tcp_opts[] = {
-	{"source-port", O_SPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"sport", O_SPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"destination-port", O_DPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"dport", O_DPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"tcp-flags", O_FLAGS, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"syn", O_SYN, UPT_XTOPT_INVERT},
-	{"tcp-option", O_OPTION, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{NULL, 0, 0},
+    {"source-port", O_SPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"sport", O_SPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"destination-port", O_DPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"dport", O_DPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"tcp-flags", O_FLAGS, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"syn", O_SYN, UPT_XTOPT_INVERT},
+    {"tcp-option", O_OPTION, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {NULL, 0, 0},
 };
 
 /* Name order matters for printing: the first name whose bit is set wins. */
@@ -42,8 +42,8 @@ static const struct {
 	const char *name;
 	uint8_t flag;
 } flag_names[] = {
-	{"FIN", 0x01}, {"SYN", 0x02}, {"RST", 0x04}, {"PSH", 0x08},
-	{"ACK", 0x10}, {"URG", 0x20}, {"ALL", 0x3f}, {"NONE", 0},
+    {"FIN", 0x01}, {"SYN", 0x02}, {"RST", 0x04}, {"PSH", 0x08},
+    {"ACK", 0x10}, {"URG", 0x20}, {"ALL", 0x3f}, {"NONE", 0},
 };
 
 static void tcp_init(void *data)
@@ -250,7 +250,8 @@ static bool tcp_match(const void *data, struct upt_xt_pkt *p)
 	if (d->proto != UPT_IPPROTO_TCP)
 		return false;
 	if (fragoff) {
-		/* A fragment at offset 8 bytes can rewrite the flags: drop it as the kernel does. */
+		/* A fragment at offset 8 bytes can rewrite the flags: drop it as the kernel does.
+		 */
 		if (fragoff == 1)
 			p->hotdrop = true;
 		return false;
@@ -277,13 +278,13 @@ static bool tcp_match(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_match_ops upt_match_tcp = {
-	.name = "tcp",
-	.size = sizeof(struct tcp_data),
-	.options = tcp_opts,
-	.init = tcp_init,
-	.parse = tcp_parse,
-	.check = tcp_check,
-	.save = tcp_save,
-	.print = tcp_print,
-	.match = tcp_match,
+    .name = "tcp",
+    .size = sizeof(struct tcp_data),
+    .options = tcp_opts,
+    .init = tcp_init,
+    .parse = tcp_parse,
+    .check = tcp_check,
+    .save = tcp_save,
+    .print = tcp_print,
+    .match = tcp_match,
 };

@@ -20,11 +20,11 @@ struct udp_data {
 };
 
 static const struct upt_xt_option udp_opts[] = {
-	{"source-port", O_SPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"sport", O_SPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"destination-port", O_DPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{"dport", O_DPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
-	{NULL, 0, 0},
+    {"source-port", O_SPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"sport", O_SPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"destination-port", O_DPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {"dport", O_DPORT, UPT_XTOPT_ARG | UPT_XTOPT_INVERT},
+    {NULL, 0, 0},
 };
 
 static void udp_init(void *data)
@@ -99,13 +99,13 @@ static bool udp_match(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_match_ops upt_match_udp = {
-	.name = "udp",
-	.size = sizeof(struct udp_data),
-	.options = udp_opts,
-	.init = udp_init,
-	.parse = udp_parse,
-	.check = udp_check,
-	.save = udp_save,
-	.print = udp_print,
-	.match = udp_match,
+    .name = "udp",
+    .size = sizeof(struct udp_data),
+    .options = udp_opts,
+    .init = udp_init,
+    .parse = udp_parse,
+    .check = udp_check,
+    .save = udp_save,
+    .print = udp_print,
+    .match = udp_match,
 };

@@ -13,10 +13,10 @@
 enum { O_TO_DEST, O_RANDOM, O_PERSISTENT };
 
 static const struct upt_xt_option dnat_opts[] = {
-	{"to-destination", O_TO_DEST, UPT_XTOPT_ARG},
-	{"random", O_RANDOM, 0},
-	{"persistent", O_PERSISTENT, 0},
-	{NULL, 0, 0},
+    {"to-destination", O_TO_DEST, UPT_XTOPT_ARG},
+    {"random", O_RANDOM, 0},
+    {"persistent", O_PERSISTENT, 0},
+    {NULL, 0, 0},
 };
 
 static void dnat_init(void *data)
@@ -24,8 +24,7 @@ static void dnat_init(void *data)
 	memset(data, 0, sizeof(struct upt_nat_tg));
 }
 
-static int dnat_parse(void *data, unsigned id, bool invert, const char *arg,
-		      struct upt_xt_parse *p)
+static int dnat_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
 {
 	struct upt_nat_tg *t = data;
 
@@ -34,7 +33,8 @@ static int dnat_parse(void *data, unsigned id, bool invert, const char *arg,
 	case O_TO_DEST:
 		/* Several ranges were an old kernel feature; iptables refuses them now. */
 		if (t->given)
-			return upt_xt_error(p, "DNAT: option \"--to-destination\" can only be used once");
+			return upt_xt_error(
+			    p, "DNAT: option \"--to-destination\" can only be used once");
 		t->given = 1;
 		return upt_nat_parse_to(arg, &t->range, true, p);
 	case O_RANDOM:
@@ -74,15 +74,15 @@ static unsigned dnat_target(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_target_ops upt_target_DNAT = {
-	.name = "DNAT",
-	.size = sizeof(struct upt_nat_tg),
-	.options = dnat_opts,
-	.hooks = (1u << UPT_HOOK_PRE_ROUTING) | (1u << UPT_HOOK_LOCAL_OUT),
-	.tables = 1u << UPT_TABLE_NAT,
-	.init = dnat_init,
-	.parse = dnat_parse,
-	.check = dnat_check,
-	.save = dnat_save,
-	.print = dnat_print,
-	.target = dnat_target,
+    .name = "DNAT",
+    .size = sizeof(struct upt_nat_tg),
+    .options = dnat_opts,
+    .hooks = (1u << UPT_HOOK_PRE_ROUTING) | (1u << UPT_HOOK_LOCAL_OUT),
+    .tables = 1u << UPT_TABLE_NAT,
+    .init = dnat_init,
+    .parse = dnat_parse,
+    .check = dnat_check,
+    .save = dnat_save,
+    .print = dnat_print,
+    .target = dnat_target,
 };

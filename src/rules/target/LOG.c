@@ -16,13 +16,13 @@
 #include "rules/ext.h"
 #include "rules/xt_util.h"
 
-#define LOG_TCPSEQ    0x01
-#define LOG_TCPOPT    0x02
-#define LOG_IPOPT     0x04
-#define LOG_UID       0x08
-#define LOG_MACDECODE 0x20
-#define LOG_DEFAULT_LEVEL 4 /* LOG_WARNING */
-#define PREFIX_LEN    30   /* 29 characters and the NUL */
+#define LOG_TCPSEQ	  0x01
+#define LOG_TCPOPT	  0x02
+#define LOG_IPOPT	  0x04
+#define LOG_UID		  0x08
+#define LOG_MACDECODE	  0x20
+#define LOG_DEFAULT_LEVEL 4  /* LOG_WARNING */
+#define PREFIX_LEN	  30 /* 29 characters and the NUL */
 
 enum { O_LEVEL, O_PREFIX, O_TCPSEQ, O_TCPOPTS, O_IPOPTS, O_UID, O_MAC };
 
@@ -33,14 +33,10 @@ struct log_data {
 };
 
 static const struct upt_xt_option log_opts[] = {
-	{"log-level", O_LEVEL, UPT_XTOPT_ARG},
-	{"log-prefix", O_PREFIX, UPT_XTOPT_ARG},
-	{"log-tcp-sequence", O_TCPSEQ, 0},
-	{"log-tcp-options", O_TCPOPTS, 0},
-	{"log-ip-options", O_IPOPTS, 0},
-	{"log-uid", O_UID, 0},
-	{"log-macdecode", O_MAC, 0},
-	{NULL, 0, 0},
+    {"log-level", O_LEVEL, UPT_XTOPT_ARG}, {"log-prefix", O_PREFIX, UPT_XTOPT_ARG},
+    {"log-tcp-sequence", O_TCPSEQ, 0},	   {"log-tcp-options", O_TCPOPTS, 0},
+    {"log-ip-options", O_IPOPTS, 0},	   {"log-uid", O_UID, 0},
+    {"log-macdecode", O_MAC, 0},	   {NULL, 0, 0},
 };
 
 /* Names accepted for --log-level (libxtables' syslog level table, case-sensitive). */
@@ -48,12 +44,12 @@ static const struct {
 	const char *name;
 	uint8_t level;
 } level_in[] = {
-	{"alert", 1}, {"crit", 2},   {"debug", 7}, {"emerg", 0},   {"error", 3},
-	{"info", 6},  {"notice", 5}, {"panic", 0}, {"warning", 4},
+    {"alert", 1}, {"crit", 2},	 {"debug", 7}, {"emerg", 0},   {"error", 3},
+    {"info", 6},  {"notice", 5}, {"panic", 0}, {"warning", 4},
 };
 
 /* Names -L prints (glibc's prioritynames, first match by value). */
-static const char *const level_out[8] = {"emerg", "alert", "crit",   "err",
+static const char *const level_out[8] = {"emerg", "alert",  "crit", "err",
 					 "warn",  "notice", "info", "debug"};
 
 static void log_init(void *data)
@@ -64,8 +60,7 @@ static void log_init(void *data)
 	l->level = LOG_DEFAULT_LEVEL;
 }
 
-static int log_parse(void *data, unsigned id, bool invert, const char *arg,
-		     struct upt_xt_parse *p)
+static int log_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
 {
 	struct log_data *l = data;
 	uint64_t v;
@@ -88,7 +83,8 @@ static int log_parse(void *data, unsigned id, bool invert, const char *arg,
 	case O_PREFIX:
 		n = strlen(arg);
 		if (n < 1)
-			return upt_xt_error(p, "Argument must have a minimum length of 1 characters");
+			return upt_xt_error(p,
+					    "Argument must have a minimum length of 1 characters");
 		if (strchr(arg, '\n'))
 			return upt_xt_error(p, "Newlines not allowed in --log-prefix");
 		/* Longer prefixes are cut to 29 characters, as libxtables does. */
@@ -484,13 +480,13 @@ static unsigned log_target(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_target_ops upt_target_LOG = {
-	.name = "LOG",
-	.size = sizeof(struct log_data),
-	.options = log_opts,
-	.init = log_init,
-	.parse = log_parse,
-	.check = log_check,
-	.save = log_save,
-	.print = log_print,
-	.target = log_target,
+    .name = "LOG",
+    .size = sizeof(struct log_data),
+    .options = log_opts,
+    .init = log_init,
+    .parse = log_parse,
+    .check = log_check,
+    .save = log_save,
+    .print = log_print,
+    .target = log_target,
 };

@@ -17,8 +17,7 @@
 
 enum { O_SET_XMARK, O_SET_MARK, O_AND_MARK, O_OR_MARK, O_XOR_MARK };
 
-static const char *const opt_name[] = {"set-xmark", "set-mark", "and-mark", "or-mark",
-				       "xor-mark"};
+static const char *const opt_name[] = {"set-xmark", "set-mark", "and-mark", "or-mark", "xor-mark"};
 
 struct mark_tg_data {
 	uint32_t mark, mask;
@@ -26,12 +25,9 @@ struct mark_tg_data {
 };
 
 static const struct upt_xt_option mark_tg_opts[] = {
-	{"set-xmark", O_SET_XMARK, UPT_XTOPT_ARG},
-	{"set-mark", O_SET_MARK, UPT_XTOPT_ARG},
-	{"and-mark", O_AND_MARK, UPT_XTOPT_ARG},
-	{"or-mark", O_OR_MARK, UPT_XTOPT_ARG},
-	{"xor-mark", O_XOR_MARK, UPT_XTOPT_ARG},
-	{NULL, 0, 0},
+    {"set-xmark", O_SET_XMARK, UPT_XTOPT_ARG}, {"set-mark", O_SET_MARK, UPT_XTOPT_ARG},
+    {"and-mark", O_AND_MARK, UPT_XTOPT_ARG},   {"or-mark", O_OR_MARK, UPT_XTOPT_ARG},
+    {"xor-mark", O_XOR_MARK, UPT_XTOPT_ARG},   {NULL, 0, 0},
 };
 
 static void mark_tg_init(void *data)
@@ -50,8 +46,9 @@ static int mark_tg_parse(void *data, unsigned id, bool invert, const char *arg,
 	if (id > O_XOR_MARK)
 		return -EINVAL;
 	if (m->given)
-		return upt_xt_error(p, "MARK: only one of --set-xmark, --set-mark, --and-mark, "
-				       "--or-mark, --xor-mark may be given (\"--%s\")",
+		return upt_xt_error(p,
+				    "MARK: only one of --set-xmark, --set-mark, --and-mark, "
+				    "--or-mark, --xor-mark may be given (\"--%s\")",
 				    opt_name[id]);
 	if (!upt_xtu_strtoul(arg, &end, 0, 0xffffffffu, &v))
 		return upt_xt_error(p, "MARK: bad value for option \"--%s\": \"%s\"", opt_name[id],
@@ -131,13 +128,13 @@ static unsigned mark_tg_target(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_target_ops upt_target_MARK = {
-	.name = "MARK",
-	.size = sizeof(struct mark_tg_data),
-	.options = mark_tg_opts,
-	.init = mark_tg_init,
-	.parse = mark_tg_parse,
-	.check = mark_tg_check,
-	.save = mark_tg_save,
-	.print = mark_tg_print,
-	.target = mark_tg_target,
+    .name = "MARK",
+    .size = sizeof(struct mark_tg_data),
+    .options = mark_tg_opts,
+    .init = mark_tg_init,
+    .parse = mark_tg_parse,
+    .check = mark_tg_check,
+    .save = mark_tg_save,
+    .print = mark_tg_print,
+    .target = mark_tg_target,
 };

@@ -12,10 +12,10 @@
 enum { O_TO_PORTS, O_RANDOM, O_RANDOM_FULLY };
 
 static const struct upt_xt_option masq_opts[] = {
-	{"to-ports", O_TO_PORTS, UPT_XTOPT_ARG},
-	{"random", O_RANDOM, 0},
-	{"random-fully", O_RANDOM_FULLY, 0},
-	{NULL, 0, 0},
+    {"to-ports", O_TO_PORTS, UPT_XTOPT_ARG},
+    {"random", O_RANDOM, 0},
+    {"random-fully", O_RANDOM_FULLY, 0},
+    {NULL, 0, 0},
 };
 
 static void masq_init(void *data)
@@ -23,8 +23,7 @@ static void masq_init(void *data)
 	memset(data, 0, sizeof(struct upt_nat_tg));
 }
 
-static int masq_parse(void *data, unsigned id, bool invert, const char *arg,
-		      struct upt_xt_parse *p)
+static int masq_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
 {
 	struct upt_nat_tg *t = data;
 
@@ -32,7 +31,8 @@ static int masq_parse(void *data, unsigned id, bool invert, const char *arg,
 	switch (id) {
 	case O_TO_PORTS:
 		if (t->range.flags & UPT_NAT_RANGE_PROTO_SPECIFIED)
-			return upt_xt_error(p, "MASQUERADE: option \"--to-ports\" can only be used once");
+			return upt_xt_error(
+			    p, "MASQUERADE: option \"--to-ports\" can only be used once");
 		return upt_nat_parse_ports(arg, &t->range, false, p);
 	case O_RANDOM:
 		t->range.flags |= UPT_NAT_RANGE_PROTO_RANDOM;
@@ -84,15 +84,15 @@ static unsigned masq_target(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_target_ops upt_target_MASQUERADE = {
-	.name = "MASQUERADE",
-	.size = sizeof(struct upt_nat_tg),
-	.options = masq_opts,
-	.hooks = 1u << UPT_HOOK_POST_ROUTING,
-	.tables = 1u << UPT_TABLE_NAT,
-	.init = masq_init,
-	.parse = masq_parse,
-	.check = masq_check,
-	.save = masq_save,
-	.print = masq_print,
-	.target = masq_target,
+    .name = "MASQUERADE",
+    .size = sizeof(struct upt_nat_tg),
+    .options = masq_opts,
+    .hooks = 1u << UPT_HOOK_POST_ROUTING,
+    .tables = 1u << UPT_TABLE_NAT,
+    .init = masq_init,
+    .parse = masq_parse,
+    .check = masq_check,
+    .save = masq_save,
+    .print = masq_print,
+    .target = masq_target,
 };

@@ -12,9 +12,9 @@
 enum { O_TO_PORTS, O_RANDOM };
 
 static const struct upt_xt_option redir_opts[] = {
-	{"to-ports", O_TO_PORTS, UPT_XTOPT_ARG},
-	{"random", O_RANDOM, 0},
-	{NULL, 0, 0},
+    {"to-ports", O_TO_PORTS, UPT_XTOPT_ARG},
+    {"random", O_RANDOM, 0},
+    {NULL, 0, 0},
 };
 
 static void redir_init(void *data)
@@ -31,7 +31,8 @@ static int redir_parse(void *data, unsigned id, bool invert, const char *arg,
 	switch (id) {
 	case O_TO_PORTS:
 		if (t->range.flags & UPT_NAT_RANGE_PROTO_SPECIFIED)
-			return upt_xt_error(p, "REDIRECT: option \"--to-ports\" can only be used once");
+			return upt_xt_error(
+			    p, "REDIRECT: option \"--to-ports\" can only be used once");
 		return upt_nat_parse_ports(arg, &t->range, false, p);
 	case O_RANDOM:
 		t->range.flags |= UPT_NAT_RANGE_PROTO_RANDOM;
@@ -77,15 +78,15 @@ static unsigned redir_target(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_target_ops upt_target_REDIRECT = {
-	.name = "REDIRECT",
-	.size = sizeof(struct upt_nat_tg),
-	.options = redir_opts,
-	.hooks = (1u << UPT_HOOK_PRE_ROUTING) | (1u << UPT_HOOK_LOCAL_OUT),
-	.tables = 1u << UPT_TABLE_NAT,
-	.init = redir_init,
-	.parse = redir_parse,
-	.check = redir_check,
-	.save = redir_save,
-	.print = redir_print,
-	.target = redir_target,
+    .name = "REDIRECT",
+    .size = sizeof(struct upt_nat_tg),
+    .options = redir_opts,
+    .hooks = (1u << UPT_HOOK_PRE_ROUTING) | (1u << UPT_HOOK_LOCAL_OUT),
+    .tables = 1u << UPT_TABLE_NAT,
+    .init = redir_init,
+    .parse = redir_parse,
+    .check = redir_check,
+    .save = redir_save,
+    .print = redir_print,
+    .target = redir_target,
 };

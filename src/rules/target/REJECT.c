@@ -18,23 +18,23 @@ struct reject_data {
 };
 
 static const struct upt_xt_option reject_opts[] = {
-	{"reject-with", O_REJECT_WITH, UPT_XTOPT_ARG},
-	{NULL, 0, 0},
+    {"reject-with", O_REJECT_WITH, UPT_XTOPT_ARG},
+    {NULL, 0, 0},
 };
 
 /* Indexed by enum upt_reject_with; echo-reply is gone from iptables (no names). */
 static const struct {
 	const char *name, *alias;
 } reject_names[] = {
-	[UPT_REJECT_ICMP_NET_UNREACHABLE] = {"icmp-net-unreachable", "net-unreach"},
-	[UPT_REJECT_ICMP_HOST_UNREACHABLE] = {"icmp-host-unreachable", "host-unreach"},
-	[UPT_REJECT_ICMP_PROT_UNREACHABLE] = {"icmp-proto-unreachable", "proto-unreach"},
-	[UPT_REJECT_ICMP_PORT_UNREACHABLE] = {"icmp-port-unreachable", "port-unreach"},
-	[UPT_REJECT_ICMP_ECHOREPLY] = {NULL, NULL},
-	[UPT_REJECT_ICMP_NET_PROHIBITED] = {"icmp-net-prohibited", "net-prohib"},
-	[UPT_REJECT_ICMP_HOST_PROHIBITED] = {"icmp-host-prohibited", "host-prohib"},
-	[UPT_REJECT_TCP_RESET] = {"tcp-reset", "tcp-rst"},
-	[UPT_REJECT_ICMP_ADMIN_PROHIBITED] = {"icmp-admin-prohibited", "admin-prohib"},
+    [UPT_REJECT_ICMP_NET_UNREACHABLE] = {"icmp-net-unreachable", "net-unreach"},
+    [UPT_REJECT_ICMP_HOST_UNREACHABLE] = {"icmp-host-unreachable", "host-unreach"},
+    [UPT_REJECT_ICMP_PROT_UNREACHABLE] = {"icmp-proto-unreachable", "proto-unreach"},
+    [UPT_REJECT_ICMP_PORT_UNREACHABLE] = {"icmp-port-unreachable", "port-unreach"},
+    [UPT_REJECT_ICMP_ECHOREPLY] = {NULL, NULL},
+    [UPT_REJECT_ICMP_NET_PROHIBITED] = {"icmp-net-prohibited", "net-prohib"},
+    [UPT_REJECT_ICMP_HOST_PROHIBITED] = {"icmp-host-prohibited", "host-prohib"},
+    [UPT_REJECT_TCP_RESET] = {"tcp-reset", "tcp-rst"},
+    [UPT_REJECT_ICMP_ADMIN_PROHIBITED] = {"icmp-admin-prohibited", "admin-prohib"},
 };
 #define N_REJECT (sizeof(reject_names) / sizeof(reject_names[0]))
 
@@ -102,15 +102,15 @@ static unsigned reject_target(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_target_ops upt_target_REJECT = {
-	.name = "REJECT",
-	.size = sizeof(struct reject_data),
-	.options = reject_opts,
-	.hooks = (1u << UPT_HOOK_LOCAL_IN) | (1u << UPT_HOOK_FORWARD) | (1u << UPT_HOOK_LOCAL_OUT),
-	.tables = 1u << UPT_TABLE_FILTER,
-	.init = reject_init,
-	.parse = reject_parse,
-	.check = reject_check,
-	.save = reject_save,
-	.print = reject_print,
-	.target = reject_target,
+    .name = "REJECT",
+    .size = sizeof(struct reject_data),
+    .options = reject_opts,
+    .hooks = (1u << UPT_HOOK_LOCAL_IN) | (1u << UPT_HOOK_FORWARD) | (1u << UPT_HOOK_LOCAL_OUT),
+    .tables = 1u << UPT_TABLE_FILTER,
+    .init = reject_init,
+    .parse = reject_parse,
+    .check = reject_check,
+    .save = reject_save,
+    .print = reject_print,
+    .target = reject_target,
 };

@@ -12,11 +12,11 @@
 enum { O_TO_SRC, O_RANDOM, O_RANDOM_FULLY, O_PERSISTENT };
 
 static const struct upt_xt_option snat_opts[] = {
-	{"to-source", O_TO_SRC, UPT_XTOPT_ARG},
-	{"random", O_RANDOM, 0},
-	{"random-fully", O_RANDOM_FULLY, 0},
-	{"persistent", O_PERSISTENT, 0},
-	{NULL, 0, 0},
+    {"to-source", O_TO_SRC, UPT_XTOPT_ARG},
+    {"random", O_RANDOM, 0},
+    {"random-fully", O_RANDOM_FULLY, 0},
+    {"persistent", O_PERSISTENT, 0},
+    {NULL, 0, 0},
 };
 
 static void snat_init(void *data)
@@ -24,8 +24,7 @@ static void snat_init(void *data)
 	memset(data, 0, sizeof(struct upt_nat_tg));
 }
 
-static int snat_parse(void *data, unsigned id, bool invert, const char *arg,
-		      struct upt_xt_parse *p)
+static int snat_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
 {
 	struct upt_nat_tg *t = data;
 
@@ -33,7 +32,8 @@ static int snat_parse(void *data, unsigned id, bool invert, const char *arg,
 	switch (id) {
 	case O_TO_SRC:
 		if (t->given)
-			return upt_xt_error(p, "SNAT: option \"--to-source\" can only be used once");
+			return upt_xt_error(p,
+					    "SNAT: option \"--to-source\" can only be used once");
 		t->given = 1;
 		/* SNAT's info block (revision 1) has no room for a port shift. */
 		return upt_nat_parse_to(arg, &t->range, false, p);
@@ -76,15 +76,15 @@ static unsigned snat_target(const void *data, struct upt_xt_pkt *p)
 }
 
 const struct upt_target_ops upt_target_SNAT = {
-	.name = "SNAT",
-	.size = sizeof(struct upt_nat_tg),
-	.options = snat_opts,
-	.hooks = (1u << UPT_HOOK_POST_ROUTING) | (1u << UPT_HOOK_LOCAL_IN),
-	.tables = 1u << UPT_TABLE_NAT,
-	.init = snat_init,
-	.parse = snat_parse,
-	.check = snat_check,
-	.save = snat_save,
-	.print = snat_print,
-	.target = snat_target,
+    .name = "SNAT",
+    .size = sizeof(struct upt_nat_tg),
+    .options = snat_opts,
+    .hooks = (1u << UPT_HOOK_POST_ROUTING) | (1u << UPT_HOOK_LOCAL_IN),
+    .tables = 1u << UPT_TABLE_NAT,
+    .init = snat_init,
+    .parse = snat_parse,
+    .check = snat_check,
+    .save = snat_save,
+    .print = snat_print,
+    .target = snat_target,
 };

@@ -130,8 +130,7 @@ void upt_nat_put(struct upt_sb *sb, const struct upt_nat_range *r, const char *o
 		upt_sb_printf(sb, " %spersistent", flag_pfx);
 }
 
-unsigned upt_nat_bind(struct upt_xt_pkt *p, enum upt_nat_manip manip,
-		      const struct upt_nat_range *r)
+unsigned upt_nat_bind(struct upt_xt_pkt *p, enum upt_nat_manip manip, const struct upt_nat_range *r)
 {
 	/*
 	 * The kernel runs nat rules only for a tracked connection whose manip
