@@ -32,7 +32,11 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 SIM_SRC := $(sort $(wildcard src/sim/*.c))
 SIM_OBJ := $(SIM_SRC:%.c=$(BUILD)/%.o)
 SIM     := $(BUILD)/uptables-sim
-PROGRAMS := $(SIM)
+# uptables, uptables-save and uptables-restore are one program chosen by argv[0].
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI     := $(if $(CLI_SRC),$(BUILD)/uptables $(BUILD)/uptables-save $(BUILD)/uptables-restore)
+PROGRAMS := $(SIM) $(CLI)
 
 EXAMPLE_SRC := $(sort $(wildcard examples/*.c))
 EXAMPLE_BIN := $(EXAMPLE_SRC:examples/%.c=$(BUILD)/examples/%)
@@ -53,6 +57,12 @@ $(LIB): $(LIB_OBJ)
 
 $(SIM): $(SIM_OBJ) $(LIB)
 	$(CC) $(SIM_OBJ) $(LIB) $(LDFLAGS_ALL) -lpcap -o $@
+
+$(BUILD)/uptables: $(CLI_OBJ) $(LIB)
+	$(CC) $(CLI_OBJ) $(LIB) $(LDFLAGS_ALL) -o $@
+
+$(BUILD)/uptables-save $(BUILD)/uptables-restore: $(BUILD)/uptables
+	ln -sf uptables $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_LIB_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
@@ -90,4 +100,4 @@ format:
 clean:
 	rm -rf build build-asan
 
--include $(LIB_OBJ:.o=.d) $(TEST_LIB_OBJ:.o=.d) $(SIM_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(TEST_LIB_OBJ:.o=.d) $(SIM_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
