@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * UDP, ICMP and generic conntrack, and the packet checks in front of them.
+ * Expected values follow the kernel's nf_conntrack_proto_udp.c,
+ * nf_conntrack_proto_icmp.c, nf_conntrack_proto_generic.c and
+ * nf_conntrack_inet_error() in nf_conntrack_core.c; the UDP 30 s
+ * unreplied/replied values and the ICMP 30 s were also seen on the 6.18
+ * kernel's /proc/net/nf_conntrack (29 s left right after the packets).
+ */
+#include <stdio.h>
+
+#include "check.h"
+#include "ct_pkts.h"
+
+#define A "192.0.2.1"
+#define B "198.51.100.2"
+#define R "203.0.113.9" /* a router on the path */
+
+static struct upt_ct_result udp(struct upt_ct_table *t, bool reply, uint64_t now)
+{
+	struct tpkt p;
+
+	if (reply)
+		tpkt_udp(&p, B, 53, A, 40000);
+	else
+		tpkt_udp(&p, A, 40000, B, 53);
+	return ct_run(t, &p, now);
+}
+
+TEST(udp_unreplied_replied_stream)
+{
+	static const struct {
+		bool reply;
+		uint64_t at; /* seconds */
+		uint8_t ctinfo;
+		uint32_t timeout;
+		bool assured, seen_reply;
+	} steps[] = {
+		{false, 10, UPT_CTINFO_NEW, 30, false, false},
+		{false, 11, UPT_CTINFO_NEW, 30, false, false},
+		{true, 11, UPT_CTINFO_ESTABLISHED_REPLY, 30, false, true},
+		/* Both ways but within 2 s of creation: still 30 s, not assured. */
+		{false, 12, UPT_CTINFO_ESTABLISHED, 30, false, true},
+		/* More than 2 s after creation: a stream. */
+		{true, 13, UPT_CTINFO_ESTABLISHED_REPLY, 120, true, true},
+		{false, 50, UPT_CTINFO_ESTABLISHED, 120, true, true},
+	};
+	struct upt_ct_table *t = ct_new_table(8);
+
+	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		uint64_t now = steps[i].at * SEC;
+		struct upt_ct_result r = udp(t, steps[i].reply, now);
+
+		CHECK_MSG(r.ct != NULL, "step %u: no entry", i);
+		if (!r.ct)
+			continue;
+		CHECK_MSG(r.ctinfo == steps[i].ctinfo, "step %u: ctinfo %s", i,
+			  upt_ctinfo_str(r.ctinfo));
+		CHECK_MSG(upt_ct_timeout_left(r.ct, now) == steps[i].timeout, "step %u: timeout %u", i,
+			  upt_ct_timeout_left(r.ct, now));
+		CHECK_MSG(!!(r.ct->status & UPT_IPS_ASSURED) == steps[i].assured, "step %u: assured", i);
+		CHECK_MSG(!!(r.ct->status & UPT_IPS_SEEN_REPLY) == steps[i].seen_reply,
+			  "step %u: seen_reply", i);
+		CHECK_EQ(r.is_new, i == 0);
+		CHECK_EQ(r.dir, steps[i].reply ? UPT_CT_DIR_REPLY : UPT_CT_DIR_ORIGINAL);
+	}
+	CHECK_EQ(upt_ct_count(t), 1);
+	upt_ct_table_destroy(t);
+}
+
+TEST(udp_header_checks)
+{
+	struct upt_ct_table *t = ct_new_table(8);
+	struct upt_ct_result r;
+	struct tpkt p;
+
+	/* Bad checksum: INVALID at PREROUTING, fine from local output. */
+	tpkt_udp(&p, A, 1, B, 2);
+	p.buf[14 + 20 + 6] ^= 0x11;
+	r = ct_run(t, &p, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_INVALID);
+	CHECK(r.ct == NULL);
+	upt_ct_in(t, &p.d, UPT_HOOK_LOCAL_OUT, 0, SEC, &r);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_NEW);
+	if (r.ct)
+		upt_ct_abort(t, r.ct);
+
+	/* Checksum 0: the sender computed none; valid. */
+	tpkt_udp(&p, A, 3, B, 4);
+	p.buf[14 + 20 + 6] = 0;
+	p.buf[14 + 20 + 7] = 0;
+	r = ct_run(t, &p, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_NEW);
+
+	/* Length field larger than the datagram, or below 8: malformed. */
+	tpkt_udp(&p, A, 5, B, 6);
+	p.buf[14 + 20 + 6] = p.buf[14 + 20 + 7] = 0; /* no checksum to fix up */
+	p.buf[14 + 20 + 5] = 200;
+	r = ct_run(t, &p, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_INVALID);
+	p.buf[14 + 20 + 5] = 7;
+	r = ct_run(t, &p, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_INVALID);
+	CHECK_EQ(upt_ct_count(t), 1);
+	CHECK_EQ(upt_ct_get_stats(t)->invalid, 3);
+	upt_ct_table_destroy(t);
+}
+
+static struct upt_ct_result icmp(struct upt_ct_table *t, const char *src, const char *dst,
+				 uint8_t type, uint16_t id, uint64_t now)
+{
+	struct tpkt p;
+
+	tpkt_icmp(&p, src, dst, type, id);
+	return ct_run(t, &p, now);
+}
+
+TEST(icmp_queries_and_replies)
+{
+	static const struct {
+		const char *src, *dst;
+		uint8_t type;
+		uint16_t id;
+		uint8_t ctinfo;
+	} rows[] = {
+		{A, B, UPT_ICMP_ECHO, 7, UPT_CTINFO_NEW},
+		{A, B, UPT_ICMP_ECHO, 7, UPT_CTINFO_NEW}, /* second request, no reply yet */
+		{B, A, UPT_ICMP_ECHOREPLY, 7, UPT_CTINFO_ESTABLISHED_REPLY},
+		{A, B, UPT_ICMP_ECHO, 7, UPT_CTINFO_ESTABLISHED},
+		{B, A, UPT_ICMP_ECHOREPLY, 8, UPT_CTINFO_INVALID}, /* other id: unsolicited */
+		{A, B, UPT_ICMP_TIMESTAMP, 9, UPT_CTINFO_NEW},
+		{B, A, UPT_ICMP_TIMESTAMPREPLY, 9, UPT_CTINFO_ESTABLISHED_REPLY},
+		{A, B, UPT_ICMP_INFO_REQUEST, 10, UPT_CTINFO_NEW},
+		{A, B, UPT_ICMP_ADDRESS, 11, UPT_CTINFO_NEW},
+		{A, B, 9, 0, UPT_CTINFO_INVALID},  /* router advertisement: no connection */
+		{A, B, 10, 0, UPT_CTINFO_INVALID}, /* router solicitation */
+		{A, B, 19, 0, UPT_CTINFO_INVALID}, /* above NR_ICMP_TYPES */
+	};
+	struct upt_ct_table *t = ct_new_table(16);
+
+	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct upt_ct_result r = icmp(t, rows[i].src, rows[i].dst, rows[i].type, rows[i].id,
+					      SEC);
+
+		CHECK_MSG(r.ctinfo == rows[i].ctinfo, "row %u: ctinfo %s", i,
+			  upt_ctinfo_str(r.ctinfo));
+		if (r.ct)
+			CHECK_MSG(upt_ct_timeout_left(r.ct, SEC) == 30, "row %u: timeout", i);
+	}
+	CHECK_EQ(upt_ct_count(t), 4);
+	upt_ct_table_destroy(t);
+}
+
+/* An ICMP error from `from` to `to` quoting the UDP packet A:40000 -> B:53. */
+static struct upt_ct_result udp_error(struct upt_ct_table *t, const char *from, const char *to,
+				      bool quote_reply, size_t quote_l4, uint64_t now)
+{
+	struct frame of, f;
+	uint8_t orig[FRAME_MAX];
+	struct tpkt p;
+
+	if (quote_reply)
+		frame_init(&of, UPT_IPPROTO_UDP, B, 53, A, 40000);
+	else
+		frame_init(&of, UPT_IPPROTO_UDP, A, 40000, B, 53);
+	frame_build(&of, orig, sizeof(orig));
+	frame_icmp_error(&f, from, to, UPT_ICMP_DEST_UNREACH, 3, &of, orig, quote_l4);
+	tpkt_build(&p, &f);
+	return ct_run(t, &p, now);
+}
+
+TEST(icmp_errors_are_related_to_the_quoted_connection)
+{
+	struct upt_ct_table *t = ct_new_table(8);
+	struct upt_ct_result conn, r;
+	uint32_t before;
+
+	/* No connection yet: an error about it is INVALID and creates nothing. */
+	r = udp_error(t, B, A, false, SIZE_MAX, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_INVALID);
+	CHECK_EQ(upt_ct_count(t), 0);
+
+	conn = udp(t, false, SEC);
+	CHECK(conn.ct != NULL);
+	before = conn.ct ? upt_ct_timeout_left(conn.ct, 5 * SEC) : 0;
+
+	/* Port unreachable from the server, back to the client: reply direction. */
+	r = udp_error(t, B, A, false, SIZE_MAX, 5 * SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_RELATED_REPLY);
+	CHECK(r.ct == conn.ct);
+	CHECK_EQ(r.dir, UPT_CT_DIR_REPLY);
+	CHECK(!r.is_new);
+	/* From a router on the path (TTL exceeded and the like): same. */
+	r = udp_error(t, R, A, false, SIZE_MAX, 5 * SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_RELATED_REPLY);
+	/* Quoting a reply packet, sent towards the server: original direction. */
+	r = udp_error(t, A, B, true, SIZE_MAX, 5 * SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_RELATED);
+	CHECK_EQ(r.dir, UPT_CT_DIR_ORIGINAL);
+	/* Addressed to someone other than the quoted packet's source: INVALID. */
+	r = udp_error(t, B, R, false, SIZE_MAX, 5 * SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_INVALID);
+	CHECK(r.ct == NULL);
+	/* Fewer than 8 bytes of the quoted transport header: no ports, INVALID. */
+	r = udp_error(t, B, A, false, 4, 5 * SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_INVALID);
+	/* Errors neither create entries nor refresh the connection. */
+	CHECK_EQ(upt_ct_count(t), 1);
+	if (conn.ct)
+		CHECK_EQ(upt_ct_timeout_left(conn.ct, 5 * SEC), before);
+	upt_ct_table_destroy(t);
+}
+
+TEST(icmp_error_about_a_ping_is_related)
+{
+	struct upt_ct_table *t = ct_new_table(8);
+	struct frame of, f;
+	uint8_t orig[FRAME_MAX];
+	struct upt_ct_result conn, r;
+	struct tpkt p;
+
+	conn = icmp(t, A, B, UPT_ICMP_ECHO, 99, SEC);
+	CHECK(conn.ct != NULL);
+	frame_init(&of, UPT_IPPROTO_ICMP, A, 99, B, 1);
+	frame_build(&of, orig, sizeof(orig));
+	frame_icmp_error(&f, R, A, UPT_ICMP_TIME_EXCEEDED, 0, &of, orig, SIZE_MAX);
+	tpkt_build(&p, &f);
+	r = ct_run(t, &p, 2 * SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_RELATED_REPLY);
+	CHECK(r.ct == conn.ct);
+
+	/* Bad ICMP checksum at PREROUTING: INVALID before anything else. */
+	tpkt_build(&p, &f);
+	p.buf[14 + 20 + 2] ^= 0x40;
+	r = ct_run(t, &p, 2 * SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_INVALID);
+	upt_ct_table_destroy(t);
+}
+
+TEST(icmp_error_about_tcp_connection)
+{
+	struct upt_ct_table *t = ct_new_table(8);
+	struct frame of, f;
+	uint8_t orig[FRAME_MAX];
+	struct upt_ct_result conn, r;
+	struct tpkt p;
+
+	frame_init(&of, UPT_IPPROTO_TCP, A, 40000, B, 443);
+	of.tcp_flags = UPT_TCP_SYN;
+	of.seq = 1;
+	frame_build(&of, orig, sizeof(orig));
+	tpkt_build(&p, &of);
+	conn = ct_run(t, &p, SEC);
+	CHECK(conn.ct != NULL);
+	/* RFC 792's minimum quote (IP header + 8 bytes) is enough. */
+	frame_icmp_error(&f, B, A, UPT_ICMP_DEST_UNREACH, 13, &of, orig, 8);
+	tpkt_build(&p, &f);
+	r = ct_run(t, &p, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_RELATED_REPLY);
+	CHECK(r.ct == conn.ct);
+	/* The error does not touch the TCP state. */
+	if (conn.ct)
+		CHECK_EQ(conn.ct->proto.tcp.state, UPT_TCP_SYN_SENT);
+	upt_ct_table_destroy(t);
+}
+
+TEST(generic_protocols_get_600s_and_never_assured)
+{
+	struct upt_ct_table *t = ct_new_table(8);
+	struct frame f;
+	struct tpkt p;
+	struct upt_ct_result r;
+
+	frame_init(&f, 47, A, 0, B, 0);
+	tpkt_build(&p, &f);
+	r = ct_run(t, &p, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_NEW);
+	CHECK(r.ct && upt_ct_timeout_left(r.ct, SEC) == 600);
+	frame_init(&f, 47, B, 0, A, 0);
+	tpkt_build(&p, &f);
+	r = ct_run(t, &p, 100 * SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_ESTABLISHED_REPLY);
+	frame_init(&f, 47, A, 0, B, 0);
+	tpkt_build(&p, &f);
+	r = ct_run(t, &p, 200 * SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_ESTABLISHED);
+	CHECK(r.ct && !(r.ct->status & UPT_IPS_ASSURED));
+	CHECK(r.ct && upt_ct_timeout_left(r.ct, 200 * SEC) == 600);
+	CHECK_EQ(upt_ct_count(t), 1);
+	upt_ct_table_destroy(t);
+}
+
+TEST(zones_separate_connections)
+{
+	struct upt_ct_table *t = ct_new_table(8);
+	struct tpkt p;
+	struct upt_ct_result r0, r1;
+
+	tpkt_udp(&p, A, 1, B, 2);
+	upt_ct_in(t, &p.d, UPT_HOOK_PRE_ROUTING, 0, SEC, &r0);
+	upt_ct_confirm(t, r0.ct, SEC);
+	upt_ct_in(t, &p.d, UPT_HOOK_PRE_ROUTING, 1, SEC, &r1);
+	CHECK(r1.is_new);
+	CHECK(r1.ct != r0.ct);
+	CHECK_EQ(upt_ct_confirm(t, r1.ct, SEC), 0);
+	CHECK_EQ(upt_ct_count(t), 2);
+	upt_ct_table_destroy(t);
+}
+
+int main(void)
+{
+	RUN(udp_unreplied_replied_stream);
+	RUN(udp_header_checks);
+	RUN(icmp_queries_and_replies);
+	RUN(icmp_errors_are_related_to_the_quoted_connection);
+	RUN(icmp_error_about_a_ping_is_related);
+	RUN(icmp_error_about_tcp_connection);
+	RUN(generic_protocols_get_600s_and_never_assured);
+	RUN(zones_separate_connections);
+	return check_report("test_ct_proto");
+}
