@@ -91,8 +91,14 @@ kernel-test: all
 test:
 	@tests/run-all
 
+# The seed port forward: the captured traffic of one TCP connection replayed
+# through the simulated gateway, with the trace and the final conntrack table.
 demo: all
-	@$(BUILD)/examples/seed_forward
+	@$(SIM) --config examples/seed/gateway.conf --rules examples/seed/rules.v4 \
+	    --in eth0=examples/seed/eth0-in.pcap --in eth1=examples/seed/eth1-in.pcap \
+	    --out $(BUILD)/demo --trace text
+	@echo; echo "conntrack table ($(BUILD)/demo/conntrack.txt):"; cat $(BUILD)/demo/conntrack.txt
+	@echo; echo "frames out: $$(ls $(BUILD)/demo/*.pcap)"
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
