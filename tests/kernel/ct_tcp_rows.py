@@ -53,8 +53,8 @@ class Conv:
     def step(self, tok):
         d = 1 if tok[0] == "r" else 0
         s = tok[2:]
-        flags, pay, sd, ad, win, ws = "", 0, 0, 0, 64240, None
-        seq_zero = badsum = moved = False
+        flags, pay, sd, ad, win, ws, sack = "", 0, 0, 0, 64240, None, None
+        seq_zero = badsum = moved = sack_perm = False
         i = 0
 
         def num():
@@ -78,6 +78,10 @@ class Conv:
                 ws = num()
             elif ch == "W":
                 win = num()
+            elif ch == "p":
+                sack_perm = True
+            elif ch == "s":
+                sack = num()
             elif ch == "K":
                 seq_zero = moved = True
             elif ch == "X":
@@ -101,7 +105,14 @@ class Conv:
                 self.syn_sent[d] = True
         seq = 0 if seq_zero else (seq + sd) & 0xffffffff
         ack = (ack + ad) & 0xffffffff
-        opts = [("NOP", None), ("WScale", ws)] if ws is not None else []
+        opts = []
+        if sack_perm:
+            opts += [("NOP", None), ("NOP", None), ("SAckOK", b"")]
+        if ws is not None:
+            opts += [("NOP", None), ("WScale", ws)]
+        if sack is not None:
+            opts += [("NOP", None), ("NOP", None),
+                     ("SAck", ((ack + 1) & 0xffffffff, (ack + sack) & 0xffffffff))]
         ip = IP(src=CL, dst=SRV) if d == 0 else IP(src=SRV, dst=CL)
         tcp = TCP(sport=CPORT if d == 0 else SPORT, dport=SPORT if d == 0 else CPORT,
                   flags=flags, seq=seq, ack=ack, window=win, options=opts)

@@ -16,6 +16,7 @@
  *   @+N/@-N  sequence number moved by N from what the endpoint would send
  *   ^+N/^-N  acknowledgment moved by N
  *   wN     window-scale option N (on a SYN)     WN  advertised window N
+ *   p      SACK-permitted option (on a SYN)     sN  a SACK block ending at ack + N
  *   K      sequence number 0 (a RST answering a SYN)
  *   N      a fresh initial sequence number (a new connection's SYN)
  *   TN     advance the clock by N seconds before sending
@@ -66,8 +67,8 @@ static bool conv_step(struct conv *c, const char *tok, size_t toklen)
 	struct tpkt p;
 	unsigned dir;
 	uint8_t flags = 0;
-	long seq_delta = 0, ack_delta = 0, paylen = 0, win = 64240, wscale = -1;
-	bool seq_zero = false, badsum = false, moved = false;
+	long seq_delta = 0, ack_delta = 0, paylen = 0, win = 64240, wscale = -1, sack = -1;
+	bool seq_zero = false, badsum = false, moved = false, sack_perm = false;
 	static uint8_t payload[FRAME_MAX];
 	uint32_t seq, ack;
 
@@ -93,6 +94,8 @@ static bool conv_step(struct conv *c, const char *tok, size_t toklen)
 		case '^': ack_delta = num(&s); moved = true; break;
 		case 'w': wscale = num(&s); break;
 		case 'W': win = num(&s); break;
+		case 'p': sack_perm = true; break;
+		case 's': sack = num(&s); break;
 		case 'K': seq_zero = true; moved = true; break;
 		case 'X': badsum = true; break;
 		case 'T': c->now += (uint64_t)num(&s) * SEC; break;
@@ -133,9 +136,29 @@ static bool conv_step(struct conv *c, const char *tok, size_t toklen)
 		f.has_wscale = true;
 		f.wscale = (uint8_t)wscale;
 	}
+	f.sack_perm = sack_perm;
 	f.payload = payload;
 	f.payload_len = (size_t)paylen;
-	tpkt_build(&p, &f);
+	if (sack >= 0) {
+		/* NOP NOP SACK(10) left right: built as payload, then the data
+		 * offset is moved over it and the checksum recomputed. */
+		uint32_t right = ack + (uint32_t)sack, left = ack + 1;
+		uint8_t opt[12] = {1, 1, 5, 10, (uint8_t)(left >> 24), (uint8_t)(left >> 16),
+				   (uint8_t)(left >> 8), (uint8_t)left, (uint8_t)(right >> 24),
+				   (uint8_t)(right >> 16), (uint8_t)(right >> 8), (uint8_t)right};
+
+		if (paylen || (flags & UPT_TCP_SYN))
+			return false;
+		f.payload = opt;
+		f.payload_len = sizeof(opt);
+		tpkt_build(&p, &f);
+		p.buf[14 + 20 + 12] = (20 + 12) / 4 << 4;
+		p.parse_rc = upt_pkt_parse_eth(&p.d, p.buf, (uint32_t)p.len);
+		if (p.parse_rc == 0)
+			upt_pkt_fill_l4_csum(&p.d);
+	} else {
+		tpkt_build(&p, &f);
+	}
 	if (p.parse_rc != 0)
 		return false;
 	if (badsum)
@@ -274,6 +297,17 @@ static const struct row {
 	 1, ANY},
 	{"picked-up connections are tracked liberally", "o:A r:A o:PA+10@+900000",
 	 UPT_TCP_ESTABLISHED, UPT_CTINFO_ESTABLISHED, 1, ANY},
+	{"sack beyond sent data invalid when sack permitted", "o:Sp r:SAp o:A r:As1000",
+	 UPT_TCP_ESTABLISHED, UPT_CTINFO_INVALID, 1, 432000},
+	{"sack ignored unless the receiver permitted it", "o:S r:SA o:A r:As1000",
+	 UPT_TCP_ESTABLISHED, UPT_CTINFO_ESTABLISHED_REPLY, 1, 432000},
+	/* Shorter timeouts: retransmissions and a zero window. */
+	{"two identical acks: still 432000", "o:S r:SA o:A o:A o:A", UPT_TCP_ESTABLISHED,
+	 UPT_CTINFO_ESTABLISHED, 1, 432000},
+	{"three retransmitted acks clamp to 300", "o:S r:SA o:A o:A o:A o:A", UPT_TCP_ESTABLISHED,
+	 UPT_CTINFO_ESTABLISHED, 1, 300},
+	{"zero window clamps to 300", "o:S r:SA o:A r:AW0", UPT_TCP_ESTABLISHED,
+	 UPT_CTINFO_ESTABLISHED_REPLY, 1, 300},
 };
 
 TEST(tcp_rows_follow_the_kernel)
