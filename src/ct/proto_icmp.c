@@ -24,7 +24,6 @@
 #include "uptables/uptables.h"
 
 #define NR_ICMP_TYPES 18
-#define IP_HDR_MIN 20
 
 static const bool ct_checksum = true; /* nf_conntrack_checksum */
 
@@ -72,12 +71,9 @@ enum upt_ct_verdict upt_ct_icmp_packet(struct upt_ct *ct, const struct upt_ct_pk
 static bool quoted_tuple(const struct upt_pdesc *d, uint16_t zone, struct upt_tuple *tu)
 {
 	const struct upt_inner_desc *in = &d->inner;
-	uint16_t frag;
 
-	if (!d->icmp_is_error || in->l3_len < IP_HDR_MIN)
-		return false;
-	/* A quoted later fragment has no transport header to match on. */
-	if (!upt_pkt_load16(d, (uint32_t)in->l3_off + 6, &frag) || (frag & UPT_IP_OFFMASK))
+	/* A trackable quoted header (not a later fragment). */
+	if (!d->icmp_is_error || !in->ok)
 		return false;
 	*tu = (struct upt_tuple){
 		.src = in->saddr,
@@ -88,8 +84,14 @@ static bool quoted_tuple(const struct upt_pdesc *d, uint16_t zone, struct upt_tu
 	switch (in->proto) {
 	case UPT_IPPROTO_TCP:
 	case UPT_IPPROTO_UDP:
+		/* The kernel reads only the two ports here (4 bytes), fewer
+		 * than the 8 that make the parser's ports_ok. */
+		if (in->l4_avail < 4 || !upt_pkt_load16(d, in->l4_off, &tu->sport) ||
+		    !upt_pkt_load16(d, (uint32_t)in->l4_off + 2, &tu->dport))
+			return false;
+		break;
 	case UPT_IPPROTO_ICMP:
-		/* Ports, or the quoted ICMP's id and type/code: 8 bytes needed. */
+		/* A whole ICMP header (8 bytes): id, type and code. */
 		if (!in->ports_ok)
 			return false;
 		tu->sport = in->sport;
