@@ -149,6 +149,34 @@ struct upt_ct_stats {
 
 struct upt_ct_table; /* opaque outside src/ct */
 
+/*
+ * The conntrack sysctls (net.netfilter.nf_conntrack_*), per table.  A new
+ * table starts with the kernel's defaults (loose 1, be_liberal 0,
+ * ignore_invalid_rst 0, checksum 1, max_retrans 3 and the timeouts above;
+ * tcp_timeout_max_retrans and tcp_timeout_unacknowledged 300).  Timeouts
+ * are seconds; tcp_timeout[] is indexed by enum upt_tcp_state ([NONE] is
+ * unused, SYN_SENT2 has no sysctl of its own in the kernel).
+ */
+struct upt_ct_sysctl {
+	bool tcp_loose, tcp_be_liberal, tcp_ignore_invalid_rst, checksum;
+	uint8_t tcp_max_retrans;
+	uint32_t tcp_timeout[UPT_TCP_STATE__COUNT];
+	uint32_t tcp_timeout_max_retrans, tcp_timeout_unacknowledged;
+	uint32_t udp_timeout, udp_timeout_stream, icmp_timeout, generic_timeout;
+};
+void upt_ct_sysctl_get(const struct upt_ct_table *t, struct upt_ct_sysctl *out);
+void upt_ct_sysctl_set(struct upt_ct_table *t, const struct upt_ct_sysctl *in);
+/*
+ * One sysctl by its kernel name, with or without the "net.netfilter."
+ * prefix ("nf_conntrack_tcp_loose", "1").  0, -ENOENT for a name that is
+ * not a conntrack sysctl we implement, -EINVAL for a bad value (booleans
+ * take 0/1, timeouts 1..2^31-1 seconds; nf_conntrack_max cannot change
+ * after create: -EINVAL unless it is the current size).
+ */
+int upt_ct_sysctl_set_str(struct upt_ct_table *t, const char *name, const char *value);
+/* Current value as text ("1", "432000"); -ENOENT for an unknown name. */
+int upt_ct_sysctl_get_str(const struct upt_ct_table *t, const char *name, char *buf, size_t len);
+
 /* Allocation happens only here; max_entries is nf_conntrack_max. */
 int upt_ct_table_create(uint32_t max_entries, const uint64_t key[2], struct upt_ct_table **out);
 void upt_ct_table_destroy(struct upt_ct_table *t);
@@ -180,7 +208,11 @@ void upt_ct_abort(struct upt_ct_table *t, struct upt_ct *ct);
 void upt_ct_delete(struct upt_ct_table *t, struct upt_ct *ct);
 void upt_ct_flush(struct upt_ct_table *t);
 
-/* Find the entry holding this tuple in either direction (confirmed only). */
+/*
+ * Find the entry holding this tuple in either direction (confirmed only).
+ * These two take no clock: an entry already expired at the latest `now`
+ * given to upt_ct_in/confirm/expire counts as absent (and is reclaimed).
+ */
 struct upt_ct *upt_ct_find(struct upt_ct_table *t, const struct upt_tuple *tu,
 			   enum upt_ct_dir *dir);
 /*
@@ -193,10 +225,15 @@ bool upt_ct_tuple_taken(struct upt_ct_table *t, const struct upt_tuple *tu,
 /* Reap expired entries, visiting at most `budget` pool slots. Returns entries freed. */
 unsigned upt_ct_expire(struct upt_ct_table *t, uint64_t now, unsigned budget);
 
+/* Entries in use, unconfirmed ones included (the kernel's nf_conntrack_count). */
 unsigned upt_ct_count(const struct upt_ct_table *t);
 uint32_t upt_ct_max(const struct upt_ct_table *t);
 const struct upt_ct_stats *upt_ct_get_stats(const struct upt_ct_table *t);
-/* Visit every confirmed entry (listing order: pool order). Stop when fn returns nonzero. */
+/*
+ * Visit every confirmed entry (listing order: pool order) except those
+ * killed (RST answering a SYN, TCP reopen) and not yet reaped.  fn may
+ * delete the entry it is given.  Stop when fn returns nonzero.
+ */
 int upt_ct_foreach(struct upt_ct_table *t, int (*fn)(struct upt_ct *ct, void *arg), void *arg);
 
 /* Tuple helpers. */

@@ -26,10 +26,10 @@ struct upt_pdesc;
 #define UPT_CT_TCP_EXP_CHALLENGE_ACK        0x40
 #define UPT_CT_TCP_SIMULTANEOUS_OPEN        0x80
 
-/* The kernel's two extra TCP timeouts (seconds): too many retransmissions, unacked data. */
+/* Defaults of the kernel's two extra TCP timeouts (seconds) and of max_retrans. */
 #define UPT_CT_TCP_TIMEOUT_RETRANS 300
 #define UPT_CT_TCP_TIMEOUT_UNACK   300
-#define UPT_CT_TCP_MAX_RETRANS     3 /* nf_conntrack_tcp_max_retrans */
+#define UPT_CT_TCP_MAX_RETRANS     3
 
 /* What a protocol tracker says about one packet. */
 enum upt_ct_verdict {
@@ -41,6 +41,7 @@ enum upt_ct_verdict {
 /* One packet as the trackers see it. */
 struct upt_ct_pkt {
 	const struct upt_pdesc *d;
+	const struct upt_ct_sysctl *sys;
 	uint64_t now;
 	unsigned hook;  /* enum upt_hook */
 	uint8_t dir;    /* enum upt_ct_dir */
@@ -70,6 +71,7 @@ struct upt_ct_table {
 	uint64_t now_seen;    /* latest `now` passed in (for the clock-less lookups) */
 	uint64_t key[2];      /* SipHash key */
 	struct upt_ct_stats stats;
+	struct upt_ct_sysctl sys;
 };
 
 /* How many pool entries one early-drop attempt may look at. */
@@ -102,7 +104,11 @@ bool upt_ct_icmp_invert_type(uint8_t type, uint8_t *inv);
 void upt_ct_icmp_error(struct upt_ct_table *t, const struct upt_pdesc *d, uint16_t zone,
 		       uint64_t now, struct upt_ct_result *res);
 /* ICMP checks before lookup: false when the packet is INVALID. */
-bool upt_ct_icmp_header_ok(const struct upt_pdesc *d, unsigned hook);
+bool upt_ct_icmp_header_ok(const struct upt_pdesc *d, unsigned hook,
+			   const struct upt_ct_sysctl *sys);
+
+/* sysctl.c: the kernel's defaults. */
+void upt_ct_sysctl_defaults(struct upt_ct_sysctl *sys);
 bool upt_ct_icmp_is_error_type(uint8_t type);
 
 #endif

@@ -13,6 +13,6 @@
 
 enum upt_ct_verdict upt_ct_generic_packet(struct upt_ct *ct, const struct upt_ct_pkt *p)
 {
-	upt_ct_refresh(ct, p->now, UPT_CT_TIMEOUT_GENERIC);
+	upt_ct_refresh(ct, p->now, p->sys->generic_timeout);
 	return UPT_CT_ACCEPT;
 }

@@ -25,8 +25,6 @@
 
 #define NR_ICMP_TYPES 18
 
-static const bool ct_checksum = true; /* nf_conntrack_checksum */
-
 bool upt_ct_icmp_is_error_type(uint8_t type)
 {
 	switch (type) {
@@ -41,11 +39,12 @@ bool upt_ct_icmp_is_error_type(uint8_t type)
 	}
 }
 
-bool upt_ct_icmp_header_ok(const struct upt_pdesc *d, unsigned hook)
+bool upt_ct_icmp_header_ok(const struct upt_pdesc *d, unsigned hook,
+			   const struct upt_ct_sysctl *sys)
 {
 	if (!d->l4_ok)
 		return false; /* short packet */
-	if (ct_checksum && hook == UPT_HOOK_PRE_ROUTING && !upt_pkt_l4_csum_ok(d))
+	if (sys->checksum && hook == UPT_HOOK_PRE_ROUTING && !upt_pkt_l4_csum_ok(d))
 		return false;
 	/* RFC 1122 3.2.2: unknown types are discarded. */
 	return d->icmp_type <= NR_ICMP_TYPES;
@@ -63,7 +62,7 @@ enum upt_ct_verdict upt_ct_icmp_packet(struct upt_ct *ct, const struct upt_ct_pk
 	if (!icmp_valid_new((uint8_t)(ct->tuple[UPT_CT_DIR_ORIGINAL].dport >> 8)))
 		return UPT_CT_INVALID;
 	/* Replies refresh too: the entry lingers for duplicates and late replies. */
-	upt_ct_refresh(ct, p->now, UPT_CT_TIMEOUT_ICMP);
+	upt_ct_refresh(ct, p->now, p->sys->icmp_timeout);
 	return UPT_CT_ACCEPT;
 }
 

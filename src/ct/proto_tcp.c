@@ -49,12 +49,6 @@
 #include "pkt/pkt.h"
 #include "uptables/uptables.h"
 
-/* Kernel sysctl defaults; the engine does not expose them (yet). */
-static const bool tcp_loose = true;          /* nf_conntrack_tcp_loose */
-static const bool tcp_be_liberal = false;    /* nf_conntrack_tcp_be_liberal */
-static const bool tcp_ignore_invalid_rst = false;
-static const bool ct_checksum = true;        /* nf_conntrack_checksum */
-
 const uint32_t upt_tcp_timeouts[UPT_TCP_STATE__COUNT] = {
 	[UPT_TCP_NONE] = 120, /* unused by the kernel; set like SYN_SENT ("new") */
 	[UPT_TCP_SYN_SENT] = 120,
@@ -267,15 +261,16 @@ static void tcp_init_sender(struct upt_ct_tcp_dir *sender, struct upt_ct_tcp_dir
 }
 
 /* Out-of-window verdicts turn into ACCEPT under liberal tracking. */
-static enum tcp_action window_fail(const struct upt_ct_tcp_dir *sender, enum tcp_action ret)
+static enum tcp_action window_fail(const struct upt_ct_tcp_dir *sender, enum tcp_action ret,
+				   const struct upt_ct_sysctl *sys)
 {
-	if ((sender->flags & UPT_CT_TCP_FLAG_BE_LIBERAL) || tcp_be_liberal)
+	if ((sender->flags & UPT_CT_TCP_FLAG_BE_LIBERAL) || sys->tcp_be_liberal)
 		return TCP_ACCEPT;
 	return ret;
 }
 
 static enum tcp_action tcp_in_window(struct upt_ct *ct, unsigned dir, unsigned index,
-				     const struct upt_pdesc *d)
+				     const struct upt_pdesc *d, const struct upt_ct_sysctl *sys)
 {
 	struct upt_ct_tcp *state = &ct->proto.tcp;
 	struct upt_ct_tcp_dir *sender = &state->seen[dir];
@@ -341,21 +336,21 @@ static enum tcp_action tcp_in_window(struct upt_ct *ct, unsigned dir, unsigned i
 			 * does not look like acking unseen data later. */
 			sender->td_end = end;
 			sender->flags |= UPT_CT_TCP_FLAG_DATA_UNACKNOWLEDGED;
-			return window_fail(sender, TCP_IGNORE);
+			return window_fail(sender, TCP_IGNORE, sys);
 		}
-		return window_fail(sender, TCP_INVALID);
+		return window_fail(sender, TCP_INVALID, sys);
 	}
 	/* III. Upper bound for the ack: nothing unseen can be acked. */
 	if (!seq_before(sack, receiver->td_end + 1))
-		return window_fail(sender, TCP_INVALID);
+		return window_fail(sender, TCP_INVALID, sys);
 	/* II. Lower bound for data: old retransmissions are ignored. */
 	in_recv_win = !receiver->td_maxwin ||
 		      seq_after(end, sender->td_end - receiver->td_maxwin - 1);
 	if (!in_recv_win)
-		return window_fail(sender, TCP_IGNORE);
+		return window_fail(sender, TCP_IGNORE, sys);
 	/* IV. Lower bound for the ack. */
 	if (!seq_after(sack, receiver->td_end - maxackwindow(sender) - 1))
-		return window_fail(sender, TCP_IGNORE);
+		return window_fail(sender, TCP_IGNORE, sys);
 
 	/* Window scaling does not apply to SYNs (RFC 7323). */
 	if (!has_syn)
@@ -410,7 +405,8 @@ static enum tcp_action tcp_in_window(struct upt_ct *ct, unsigned dir, unsigned i
  * unacked one, so a connection conntrack lost sync with does not linger
  * for days.
  */
-static void tcp_handle_invalid(struct upt_ct *ct, unsigned dir, unsigned index, uint64_t now)
+static void tcp_handle_invalid(struct upt_ct *ct, unsigned dir, unsigned index, uint64_t now,
+			       const struct upt_ct_sysctl *sys)
 {
 	struct upt_ct_tcp *tcp = &ct->proto.tcp;
 
@@ -424,8 +420,8 @@ static void tcp_handle_invalid(struct upt_ct *ct, unsigned dir, unsigned index, 
 
 		if (left < 120)
 			return;
-		if (left > UPT_CT_TCP_TIMEOUT_UNACK)
-			upt_ct_refresh(ct, now, UPT_CT_TCP_TIMEOUT_UNACK);
+		if (left > sys->tcp_timeout_unacknowledged)
+			upt_ct_refresh(ct, now, sys->tcp_timeout_unacknowledged);
 	} else {
 		tcp->last_index = (uint8_t)index;
 		tcp->last_dir = (uint8_t)dir;
@@ -459,13 +455,13 @@ static bool tcp_error(const struct upt_ct_pkt *p)
 	if (!d->l4_ok || d->tcp_doff < TCP_HDR_MIN || d->l4_len < d->tcp_doff)
 		return true;
 	/* Checksums are checked only on input; locally generated ones are trusted. */
-	if (ct_checksum && p->hook == UPT_HOOK_PRE_ROUTING && !upt_pkt_l4_csum_ok(d))
+	if (p->sys->checksum && p->hook == UPT_HOOK_PRE_ROUTING && !upt_pkt_l4_csum_ok(d))
 		return true;
 	return !tcp_flags_valid(d->tcp_flags);
 }
 
 /* May this packet create an entry?  Initialises the tracking state. */
-static bool tcp_new(struct upt_ct *ct, const struct upt_pdesc *d)
+static bool tcp_new(struct upt_ct *ct, const struct upt_pdesc *d, const struct upt_ct_sysctl *sys)
 {
 	unsigned index = tcp_index(d->tcp_flags);
 	unsigned new_state = tcp_conntracks[0][index][UPT_TCP_NONE];
@@ -473,7 +469,7 @@ static bool tcp_new(struct upt_ct *ct, const struct upt_pdesc *d)
 
 	if (new_state >= UPT_TCP_STATE__COUNT)
 		return false;
-	if (new_state != UPT_TCP_SYN_SENT && !tcp_loose)
+	if (new_state != UPT_TCP_SYN_SENT && !sys->tcp_loose)
 		return false;
 
 	memset(tcp, 0, sizeof(*tcp));
@@ -558,13 +554,15 @@ static void tcp_dir_reset(struct upt_ct_tcp_dir *s)
 enum upt_ct_verdict upt_ct_tcp_packet(struct upt_ct *ct, const struct upt_ct_pkt *p)
 {
 	const struct upt_pdesc *d = p->d;
+	const struct upt_ct_sysctl *sys = p->sys;
+	const uint32_t *timeouts = sys->tcp_timeout;
 	struct upt_ct_tcp *tcp = &ct->proto.tcp;
 	unsigned dir = p->dir, index, old_state, new_state;
 	uint32_t timeout;
 
 	if (tcp_error(p))
 		return UPT_CT_INVALID;
-	if (!p->confirmed && !tcp_new(ct, d))
+	if (!p->confirmed && !tcp_new(ct, d, sys))
 		return UPT_CT_INVALID;
 
 	old_state = tcp->state;
@@ -641,7 +639,7 @@ enum upt_ct_verdict upt_ct_tcp_packet(struct upt_ct *ct, const struct upt_ct_pkt
 			if (seq == 0 && !tcp_established(ct))
 				break;
 			/* RST below what the peer has acked: blind reset attempt. */
-			if (seq_before(seq, tcp->seen[!dir].td_maxack) && !tcp_ignore_invalid_rst)
+			if (seq_before(seq, tcp->seen[!dir].td_maxack) && !sys->tcp_ignore_invalid_rst)
 				return UPT_CT_INVALID;
 			if (!tcp_established(ct) || seq == tcp->seen[!dir].td_maxack)
 				break;
@@ -671,11 +669,11 @@ enum upt_ct_verdict upt_ct_tcp_packet(struct upt_ct *ct, const struct upt_ct_pkt
 		break;
 	}
 
-	switch (tcp_in_window(ct, dir, index, d)) {
+	switch (tcp_in_window(ct, dir, index, d, sys)) {
 	case TCP_IGNORE:
 		return UPT_CT_ACCEPT;
 	case TCP_INVALID:
-		tcp_handle_invalid(ct, dir, index, p->now);
+		tcp_handle_invalid(ct, dir, index, p->now, sys);
 		return UPT_CT_INVALID;
 	case TCP_ACCEPT:
 		break;
@@ -688,19 +686,19 @@ in_window:
 	if (old_state != new_state && new_state == UPT_TCP_FIN_WAIT)
 		tcp->seen[dir].flags |= UPT_CT_TCP_FLAG_CLOSE_INIT;
 
-	if (tcp->retrans >= UPT_CT_TCP_MAX_RETRANS &&
-	    upt_tcp_timeouts[new_state] > UPT_CT_TCP_TIMEOUT_RETRANS)
-		timeout = UPT_CT_TCP_TIMEOUT_RETRANS;
+	if (tcp->retrans >= sys->tcp_max_retrans &&
+	    timeouts[new_state] > sys->tcp_timeout_max_retrans)
+		timeout = sys->tcp_timeout_max_retrans;
 	else if (index == TCP_RST_SET)
-		timeout = upt_tcp_timeouts[UPT_TCP_CLOSE];
+		timeout = timeouts[UPT_TCP_CLOSE];
 	else if (((tcp->seen[0].flags | tcp->seen[1].flags) &
 		  UPT_CT_TCP_FLAG_DATA_UNACKNOWLEDGED) &&
-		 upt_tcp_timeouts[new_state] > UPT_CT_TCP_TIMEOUT_UNACK)
-		timeout = UPT_CT_TCP_TIMEOUT_UNACK;
-	else if (tcp->last_win == 0 && upt_tcp_timeouts[new_state] > UPT_CT_TCP_TIMEOUT_RETRANS)
-		timeout = UPT_CT_TCP_TIMEOUT_RETRANS;
+		 timeouts[new_state] > sys->tcp_timeout_unacknowledged)
+		timeout = sys->tcp_timeout_unacknowledged;
+	else if (tcp->last_win == 0 && timeouts[new_state] > sys->tcp_timeout_max_retrans)
+		timeout = sys->tcp_timeout_max_retrans;
 	else
-		timeout = upt_tcp_timeouts[new_state];
+		timeout = timeouts[new_state];
 
 	if (!(ct->status & UPT_IPS_SEEN_REPLY)) {
 		/* The only answer was a RST: nothing was established, forget
@@ -714,8 +712,8 @@ in_window:
 		if (index == TCP_SYN_SET && old_state == UPT_TCP_SYN_SENT)
 			return UPT_CT_ACCEPT;
 		/* Picked up mid-stream, no reply yet: no 5-day timeout. */
-		if (new_state == UPT_TCP_ESTABLISHED && timeout > UPT_CT_TCP_TIMEOUT_UNACK)
-			timeout = UPT_CT_TCP_TIMEOUT_UNACK;
+		if (new_state == UPT_TCP_ESTABLISHED && timeout > sys->tcp_timeout_unacknowledged)
+			timeout = sys->tcp_timeout_unacknowledged;
 	} else if (!(ct->status & UPT_IPS_ASSURED) &&
 		   (old_state == UPT_TCP_SYN_RECV || old_state == UPT_TCP_ESTABLISHED) &&
 		   new_state == UPT_TCP_ESTABLISHED) {

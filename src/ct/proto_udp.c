@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * UDP tracking (the kernel's nf_conntrack_proto_udp.c).  There is no state
- * machine, only timeouts: 30 s until traffic has been seen both ways and
+ * machine, only timeouts (defaults given; see struct upt_ct_sysctl): 30 s until traffic has been seen both ways and
  * for the first two seconds of a conversation; a packet after a reply and
  * more than two seconds after the entry was created makes it a "stream":
  * 120 s, and ASSURED (the current kernel's rule: a mere request/response
@@ -14,8 +14,6 @@
 
 #define UDP_HDR_LEN 8
 #define UDP_STREAM_AFTER_NS (2 * UPT_NSEC_PER_SEC)
-
-static const bool ct_checksum = true; /* nf_conntrack_checksum */
 
 /* The kernel's udp_error: true when the packet is broken on its own. */
 static bool udp_error(const struct upt_ct_pkt *p)
@@ -33,7 +31,7 @@ static bool udp_error(const struct upt_ct_pkt *p)
 		return true;
 	if (csum == 0)
 		return false; /* sender computed no checksum */
-	return ct_checksum && p->hook == UPT_HOOK_PRE_ROUTING && !upt_pkt_l4_csum_ok(d);
+	return p->sys->checksum && p->hook == UPT_HOOK_PRE_ROUTING && !upt_pkt_l4_csum_ok(d);
 }
 
 enum upt_ct_verdict upt_ct_udp_packet(struct upt_ct *ct, const struct upt_ct_pkt *p)
@@ -45,19 +43,19 @@ enum upt_ct_verdict upt_ct_udp_packet(struct upt_ct *ct, const struct upt_ct_pkt
 		ct->proto.udp.first_seen = p->now;
 
 	if (ct->status & UPT_IPS_SEEN_REPLY) {
-		uint32_t timeout = UPT_CT_TIMEOUT_UDP;
+		uint32_t timeout = p->sys->udp_timeout;
 		bool stream = false;
 
 		/* Still talking both ways after two seconds: a stream. */
 		if (p->now > ct->proto.udp.first_seen + UDP_STREAM_AFTER_NS) {
-			timeout = UPT_CT_TIMEOUT_UDP_STREAM;
+			timeout = p->sys->udp_timeout_stream;
 			stream = !(ct->status & UPT_IPS_ASSURED);
 		}
 		upt_ct_refresh(ct, p->now, timeout);
 		if (stream)
 			ct->status |= UPT_IPS_ASSURED;
 	} else {
-		upt_ct_refresh(ct, p->now, UPT_CT_TIMEOUT_UDP);
+		upt_ct_refresh(ct, p->now, p->sys->udp_timeout);
 	}
 	return UPT_CT_ACCEPT;
 }

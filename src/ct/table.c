@@ -216,6 +216,7 @@ int upt_ct_table_create(uint32_t max_entries, const uint64_t key[2], struct upt_
 	t->next_id = 1;
 	t->key[0] = key[0];
 	t->key[1] = key[1];
+	upt_ct_sysctl_defaults(&t->sys);
 	*out = t;
 	return 0;
 

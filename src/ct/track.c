@@ -53,7 +53,7 @@ void upt_ct_in(struct upt_ct_table *t, struct upt_pdesc *d, unsigned hook, uint1
 	if (d->l2_kind != UPT_L2_IPV4)
 		goto invalid;
 	if (d->proto == UPT_IPPROTO_ICMP) {
-		if (!upt_ct_icmp_header_ok(d, hook))
+		if (!upt_ct_icmp_header_ok(d, hook, &t->sys))
 			goto invalid;
 		if (upt_ct_icmp_is_error_type(d->icmp_type)) {
 			upt_ct_icmp_error(t, d, zone, now, res);
@@ -67,7 +67,7 @@ void upt_ct_in(struct upt_ct_table *t, struct upt_pdesc *d, unsigned hook, uint1
 		goto invalid;
 
 	for (unsigned attempt = 0; attempt < 2; attempt++) {
-		struct upt_ct_pkt p = {.d = d, .now = now, .hook = hook};
+		struct upt_ct_pkt p = {.d = d, .sys = &t->sys, .now = now, .hook = hook};
 		enum upt_ct_dir dir = UPT_CT_DIR_ORIGINAL;
 		enum upt_ct_verdict v;
 		struct upt_ct *ct;

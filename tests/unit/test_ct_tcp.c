@@ -25,6 +25,7 @@
  * peer; a SYN sent again (retransmission, simultaneous-open SYN/ACK) reuses
  * the initial sequence number.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -419,6 +420,89 @@ TEST(tcp_truncated_header_is_invalid)
 	upt_ct_table_destroy(t);
 }
 
+/* Rows under non-default sysctls (also replayed by tests/kernel/ct_tcp_rows.sh). */
+TEST(tcp_sysctls_change_the_verdicts)
+{
+	static const struct {
+		const char *name, *value, *script;
+		uint8_t ctinfo;
+		int state;
+		int timeout;
+	} srows[] = {
+		{"nf_conntrack_tcp_loose", "0", "o:A", UPT_CTINFO_INVALID, GONE, ANY},
+		{"nf_conntrack_checksum", "0", "o:SX", UPT_CTINFO_NEW, UPT_TCP_SYN_SENT, 120},
+		{"net.netfilter.nf_conntrack_tcp_be_liberal", "1", "o:S r:SA o:A o:PA+10@+200000",
+		 UPT_CTINFO_ESTABLISHED, UPT_TCP_ESTABLISHED, ANY},
+		/* Not INVALID any more, but an inexact RST only shortens the timeout. */
+		{"nf_conntrack_tcp_ignore_invalid_rst", "1", "o:S r:SA o:A r:R@-10",
+		 UPT_CTINFO_ESTABLISHED_REPLY, UPT_TCP_ESTABLISHED, 10},
+		{"nf_conntrack_tcp_timeout_established", "100", "o:S r:SA o:A", UPT_CTINFO_ESTABLISHED,
+		 UPT_TCP_ESTABLISHED, 100},
+		{"nf_conntrack_tcp_timeout_syn_sent", "5", "o:S", UPT_CTINFO_NEW, UPT_TCP_SYN_SENT, 5},
+		{"nf_conntrack_tcp_timeout_unacknowledged", "77", "o:S r:SA o:A o:PA+100",
+		 UPT_CTINFO_ESTABLISHED, UPT_TCP_ESTABLISHED, 77},
+		{"nf_conntrack_tcp_max_retrans", "1", "o:S r:SA o:A o:A", UPT_CTINFO_ESTABLISHED,
+		 UPT_TCP_ESTABLISHED, 300},
+	};
+
+	for (unsigned i = 0; i < sizeof(srows) / sizeof(srows[0]); i++) {
+		struct upt_ct_table *t = ct_new_table(16);
+		struct conv c;
+		struct upt_ct *ct;
+
+		CHECK_EQ(upt_ct_sysctl_set_str(t, srows[i].name, srows[i].value), 0);
+		conv_init(&c, t);
+		CHECK(conv_run(&c, srows[i].script));
+		CHECK_MSG(c.last.ctinfo == srows[i].ctinfo, "%s=%s: ctinfo %s", srows[i].name,
+			  srows[i].value, upt_ctinfo_str(c.last.ctinfo));
+		ct = client_entry(&c);
+		if (srows[i].state == GONE) {
+			CHECK(ct == NULL);
+		} else if (ct) {
+			CHECK_EQ(ct->proto.tcp.state, srows[i].state);
+			if (srows[i].timeout != ANY)
+				CHECK_MSG(upt_ct_timeout_left(ct, c.now) == (uint32_t)srows[i].timeout,
+					  "%s=%s: timeout %u", srows[i].name, srows[i].value,
+					  upt_ct_timeout_left(ct, c.now));
+		} else {
+			CHECK_MSG(0, "%s=%s: no entry", srows[i].name, srows[i].value);
+		}
+		upt_ct_table_destroy(t);
+	}
+}
+
+TEST(sysctl_names_and_values)
+{
+	struct upt_ct_table *t = ct_new_table(16);
+	char buf[32];
+
+	CHECK_EQ(upt_ct_sysctl_get_str(t, "net.netfilter.nf_conntrack_tcp_timeout_established", buf,
+				       sizeof(buf)), 0);
+	CHECK_STR(buf, "432000");
+	CHECK_EQ(upt_ct_sysctl_get_str(t, "nf_conntrack_tcp_loose", buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "1");
+	CHECK_EQ(upt_ct_sysctl_get_str(t, "nf_conntrack_max", buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "16");
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_tcp_loose", "2"), -EINVAL);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_tcp_loose", "x"), -EINVAL);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_tcp_loose", ""), -EINVAL);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_udp_timeout", "0"), -EINVAL);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_udp_timeout", "-5"), -EINVAL);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_udp_timeout", "9999999999"), -EINVAL);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_tcp_max_retrans", "256"), -EINVAL);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_max", "17"), -EINVAL);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_max", "16"), 0);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_acct", "1"), -ENOENT);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "net.ipv4.ip_forward", "1"), -ENOENT);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_udp_timeout", "45"), 0);
+	CHECK_EQ(upt_ct_sysctl_get_str(t, "nf_conntrack_udp_timeout", buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "45");
+	/* A rejected value changes nothing. */
+	CHECK_EQ(upt_ct_sysctl_get_str(t, "nf_conntrack_tcp_loose", buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "1");
+	upt_ct_table_destroy(t);
+}
+
 int main(void)
 {
 	RUN(tcp_rows_follow_the_kernel);
@@ -426,5 +510,7 @@ int main(void)
 	RUN(tcp_timeouts_table_matches_kernel_defaults);
 	RUN(tcp_local_out_skips_checksum);
 	RUN(tcp_truncated_header_is_invalid);
+	RUN(tcp_sysctls_change_the_verdicts);
+	RUN(sysctl_names_and_values);
 	return check_report("test_ct_tcp");
 }
