@@ -22,6 +22,21 @@
 #include "sim/sim.h"
 
 #define MAX_INPUTS 16
+#define MAX_RULES_AT 16
+
+/*
+ * A rules change at a point of the capture's clock (--rules-at TIME=FILE):
+ * before the first frame stamped at or after TIME, FILE is applied as
+ * `iptables-restore --noflush FILE` would apply it to the kernel, so a file
+ * holding "*nat / -A PREROUTING ... / COMMIT" adds one rule and leaves the
+ * rest (and its counters) alone.  This is what a kernel test does between
+ * two packets of a live connection.
+ */
+struct rules_at {
+	uint64_t ts; /* ns since the epoch, the capture's clock */
+	const char *path;
+	bool done;
+};
 
 struct input {
 	char ifname[UPT_IFNAMSIZ];
@@ -51,6 +66,7 @@ static void usage(FILE *o)
 {
 	fprintf(o, "usage: uptables-sim --config GW.conf --rules RULES.v4 --in IFACE=FILE.pcap "
 		   "[--in ...] --out DIR [--trace text|json] [--seed N]\n"
+		   "                    [--rules-at SECONDS=FILE ...]\n"
 		   "       uptables-sim explain --config GW.conf --rules RULES.v4 "
 		   "'tcp 203.0.113.7:40000 > 198.51.100.1:80 in eth0'\n");
 }
@@ -251,24 +267,98 @@ static int write_rules(struct sim *s, const char *dir)
 	return 0;
 }
 
+/* "SECONDS[.FRACTION]=FILE", SECONDS since the epoch as pcap timestamps count them. */
+static int parse_rules_at(const char *arg, struct rules_at *ra)
+{
+	const char *eq = strchr(arg, '='), *q;
+	uint64_t sec = 0, frac = 0, scale = 1000000000ull;
+
+	if (!eq || eq == arg || !eq[1])
+		return -1;
+	for (q = arg; q < eq && *q != '.'; q++) {
+		if (*q < '0' || *q > '9' || sec > 100000000000ull)
+			return -1;
+		sec = sec * 10 + (uint64_t)(*q - '0');
+	}
+	if (q == arg)
+		return -1;
+	if (q < eq && *q == '.')
+		for (q++; q < eq; q++) {
+			if (*q < '0' || *q > '9')
+				return -1;
+			if (scale > 1) {
+				scale /= 10;
+				frac += (uint64_t)(*q - '0') * scale;
+			}
+		}
+	ra->ts = sec * 1000000000ull + frac;
+	ra->path = eq + 1;
+	ra->done = false;
+	return 0;
+}
+
+/* Apply every pending rules change due at or before ts; -1 with a message on error. */
+static int apply_rules_at(struct upt_engine *eng, struct rules_at *ra, unsigned nra, uint64_t ts)
+{
+	char err[512];
+	unsigned i;
+
+	for (i = 0; i < nra; i++) {
+		FILE *f;
+		char *text;
+		long len;
+		int rc;
+
+		if (ra[i].done || ra[i].ts > ts)
+			continue;
+		ra[i].done = true;
+		f = fopen(ra[i].path, "rb");
+		if (!f || fseek(f, 0, SEEK_END) < 0 || (len = ftell(f)) < 0 ||
+		    fseek(f, 0, SEEK_SET) < 0) {
+			fprintf(stderr, "uptables-sim: %s: %s\n", ra[i].path, strerror(errno));
+			if (f)
+				fclose(f);
+			return -1;
+		}
+		text = malloc((size_t)len + 1);
+		if (!text || fread(text, 1, (size_t)len, f) != (size_t)len) {
+			fprintf(stderr, "uptables-sim: %s: cannot read\n", ra[i].path);
+			free(text);
+			fclose(f);
+			return -1;
+		}
+		fclose(f);
+		text[len] = '\0';
+		rc = upt_engine_restore(eng, text, (size_t)len, UPT_RESTORE_NOFLUSH, err, sizeof(err));
+		free(text);
+		if (rc < 0) {
+			fprintf(stderr, "uptables-sim: %s: %s\n", ra[i].path, err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int replay_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'}, {"rules", required_argument, NULL, 'r'},
 		{"in", required_argument, NULL, 'i'},     {"out", required_argument, NULL, 'o'},
 		{"trace", required_argument, NULL, 't'},  {"seed", required_argument, NULL, 's'},
+		{"rules-at", required_argument, NULL, 'a'},
 		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	const char *config = NULL, *rules = NULL, *outdir = NULL;
 	struct input in[MAX_INPUTS];
-	unsigned nin = 0, i;
+	struct rules_at ra[MAX_RULES_AT];
+	unsigned nin = 0, nra = 0, i;
 	enum sim_trace_mode mode = SIM_TRACE_NONE;
 	uint64_t seed = 1, last_ts = 0;
 	struct sim s;
 	struct sim_trace tr;
 	struct upt_engine_config cfg;
 	struct frame_rec *recs = NULL;
-	uint8_t *buf;
+	uint8_t *buf = NULL;
 	long nrec, k;
 	int c, rc = 1;
 
@@ -320,6 +410,18 @@ static int replay_main(int argc, char **argv)
 			}
 			break;
 		}
+		case 'a':
+			if (nra == MAX_RULES_AT) {
+				fprintf(stderr, "uptables-sim: at most %d --rules-at\n", MAX_RULES_AT);
+				return 2;
+			}
+			if (parse_rules_at(optarg, &ra[nra]) < 0) {
+				fprintf(stderr, "uptables-sim: --rules-at wants SECONDS=FILE, got \"%s\"\n",
+					optarg);
+				return 2;
+			}
+			nra++;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -370,6 +472,8 @@ static int replay_main(int argc, char **argv)
 		p.len = len;
 		p.ifindex = in[recs[k].input].ifindex;
 		last_ts = recs[k].ts;
+		if (apply_rules_at(s.eng, ra, nra, last_ts) < 0)
+			goto out_buf;
 		upt_engine_tick(s.eng, last_ts);
 		upt_engine_process(s.eng, &p, 1, last_ts);
 		if (p.result == UPT_PKT_FORWARDED && p.out_ifindex < UPT_MAX_IFACES_SIM &&
@@ -384,6 +488,10 @@ static int replay_main(int argc, char **argv)
 		sim_trace_flush(&tr, (unsigned)k + 1, last_ts, in[recs[k].input].ifname);
 	}
 	free(buf);
+	buf = NULL;
+	/* A change due after the last frame still shows in the saved rules. */
+	if (apply_rules_at(s.eng, ra, nra, UINT64_MAX) < 0)
+		goto out_files;
 	if (write_conntrack(&s, outdir, last_ts) < 0 || write_rules(&s, outdir) < 0) {
 		fprintf(stderr, "uptables-sim: cannot write the results into %s\n", outdir);
 		goto out_files;
@@ -401,6 +509,8 @@ static int replay_main(int argc, char **argv)
 				(unsigned long long)upt_engine_drop_count(s.eng, i),
 				upt_drop_reason_str(i));
 	rc = 0;
+out_buf:
+	free(buf);
 out_files:
 	close_outputs(&s);
 	if (recs)
