@@ -57,10 +57,10 @@ uint64_t upt_siphash(const uint64_t key[2], const void *data, size_t len)
 {
 	/* Initialisation constants: "somepseudorandomlygeneratedbytes". */
 	struct sip_state s = {
-		.v0 = key[0] ^ 0x736f6d6570736575ull,
-		.v1 = key[1] ^ 0x646f72616e646f6dull,
-		.v2 = key[0] ^ 0x6c7967656e657261ull,
-		.v3 = key[1] ^ 0x7465646279746573ull,
+	    .v0 = key[0] ^ 0x736f6d6570736575ull,
+	    .v1 = key[1] ^ 0x646f72616e646f6dull,
+	    .v2 = key[0] ^ 0x6c7967656e657261ull,
+	    .v3 = key[1] ^ 0x7465646279746573ull,
 	};
 	const uint8_t *p = data;
 	size_t left = len;

@@ -16,26 +16,26 @@ struct upt_pdesc;
 #define UPT_NSEC_PER_SEC 1000000000ull
 
 /* Per-direction TCP flags: the kernel's IP_CT_TCP_FLAG_* values. */
-#define UPT_CT_TCP_FLAG_WINDOW_SCALE        0x01
-#define UPT_CT_TCP_FLAG_SACK_PERM           0x02
-#define UPT_CT_TCP_FLAG_CLOSE_INIT          0x04
-#define UPT_CT_TCP_FLAG_BE_LIBERAL          0x08
+#define UPT_CT_TCP_FLAG_WINDOW_SCALE	    0x01
+#define UPT_CT_TCP_FLAG_SACK_PERM	    0x02
+#define UPT_CT_TCP_FLAG_CLOSE_INIT	    0x04
+#define UPT_CT_TCP_FLAG_BE_LIBERAL	    0x08
 #define UPT_CT_TCP_FLAG_DATA_UNACKNOWLEDGED 0x10
-#define UPT_CT_TCP_FLAG_MAXACK_SET          0x20
+#define UPT_CT_TCP_FLAG_MAXACK_SET	    0x20
 /* In upt_ct_tcp.last_flags only (IP_CT_EXP_CHALLENGE_ACK, IP_CT_TCP_SIMULTANEOUS_OPEN). */
-#define UPT_CT_TCP_EXP_CHALLENGE_ACK        0x40
-#define UPT_CT_TCP_SIMULTANEOUS_OPEN        0x80
+#define UPT_CT_TCP_EXP_CHALLENGE_ACK 0x40
+#define UPT_CT_TCP_SIMULTANEOUS_OPEN 0x80
 
 /* Defaults of the kernel's two extra TCP timeouts (seconds) and of max_retrans. */
 #define UPT_CT_TCP_TIMEOUT_RETRANS 300
 #define UPT_CT_TCP_TIMEOUT_UNACK   300
-#define UPT_CT_TCP_MAX_RETRANS     3
+#define UPT_CT_TCP_MAX_RETRANS	   3
 
 /* What a protocol tracker says about one packet. */
 enum upt_ct_verdict {
 	UPT_CT_ACCEPT = 0, /* the packet belongs to the entry (possibly "ignored" by TCP) */
-	UPT_CT_INVALID,    /* ctinfo INVALID; a new entry is thrown away */
-	UPT_CT_REPEAT,     /* TCP reopen: the old entry was killed, look up again */
+	UPT_CT_INVALID,	   /* ctinfo INVALID; a new entry is thrown away */
+	UPT_CT_REPEAT,	   /* TCP reopen: the old entry was killed, look up again */
 };
 
 /* One packet as the trackers see it. */
@@ -43,8 +43,8 @@ struct upt_ct_pkt {
 	const struct upt_pdesc *d;
 	const struct upt_ct_sysctl *sys;
 	uint64_t now;
-	unsigned hook;  /* enum upt_hook */
-	uint8_t dir;    /* enum upt_ct_dir */
+	unsigned hook;	/* enum upt_hook */
+	uint8_t dir;	/* enum upt_ct_dir */
 	bool confirmed; /* the entry was found in the hash (not created by this packet) */
 };
 
@@ -60,16 +60,16 @@ struct upt_ct_slot {
 struct upt_ct_table {
 	struct upt_ct *pool;
 	struct upt_ct_slot *slots;
-	uint32_t max;         /* pool size */
-	uint32_t mask;        /* slot count - 1 (power of two, >= 4 * max) */
-	uint32_t free_head;   /* first free pool index, or UPT_CT_NONE */
-	uint32_t used;        /* allocated entries (confirmed + unconfirmed) */
-	uint32_t confirmed;   /* entries in the hash */
-	uint32_t next_id;     /* for upt_ct.id */
+	uint32_t max;		/* pool size */
+	uint32_t mask;		/* slot count - 1 (power of two, >= 4 * max) */
+	uint32_t free_head;	/* first free pool index, or UPT_CT_NONE */
+	uint32_t used;		/* allocated entries (confirmed + unconfirmed) */
+	uint32_t confirmed;	/* entries in the hash */
+	uint32_t next_id;	/* for upt_ct.id */
 	uint32_t expire_cursor; /* next pool index upt_ct_expire() looks at */
-	uint32_t evict_cursor;  /* next pool index early drop looks at */
-	uint64_t now_seen;    /* latest `now` passed in (for the clock-less lookups) */
-	uint64_t key[2];      /* SipHash key */
+	uint32_t evict_cursor;	/* next pool index early drop looks at */
+	uint64_t now_seen;	/* latest `now` passed in (for the clock-less lookups) */
+	uint64_t key[2];	/* SipHash key */
 	struct upt_ct_stats stats;
 	struct upt_ct_sysctl sys;
 };

@@ -41,22 +41,32 @@ __attribute__((format(printf, 2, 3))) static void out_printf(struct out *o, cons
 
 static void out_addr(struct out *o, const char *prefix, uint32_t a)
 {
-	out_printf(o, "%s%u.%u.%u.%u", prefix, a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	out_printf(o, "%s%u.%u.%u.%u", prefix, a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff,
+		   a & 0xff);
 }
 
 /* The kernel's l4proto_name(). */
 static const char *l4_name(uint8_t proto)
 {
 	switch (proto) {
-	case UPT_IPPROTO_TCP: return "tcp";
-	case UPT_IPPROTO_UDP: return "udp";
-	case UPT_IPPROTO_ICMP: return "icmp";
-	case 33: return "dccp";
-	case 47: return "gre";
-	case 58: return "icmpv6";
-	case 132: return "sctp";
-	case 136: return "udplite";
-	default: return "unknown";
+	case UPT_IPPROTO_TCP:
+		return "tcp";
+	case UPT_IPPROTO_UDP:
+		return "udp";
+	case UPT_IPPROTO_ICMP:
+		return "icmp";
+	case 33:
+		return "dccp";
+	case 47:
+		return "gre";
+	case 58:
+		return "icmpv6";
+	case 132:
+		return "sctp";
+	case 136:
+		return "udplite";
+	default:
+		return "unknown";
 	}
 }
 
@@ -71,7 +81,8 @@ static void out_tuple(struct out *o, const struct upt_tuple *tu)
 		out_printf(o, "sport=%u dport=%u ", tu->sport, tu->dport);
 		break;
 	case UPT_IPPROTO_ICMP:
-		out_printf(o, "type=%u code=%u id=%u ", tu->dport >> 8, tu->dport & 0xff, tu->sport);
+		out_printf(o, "type=%u code=%u id=%u ", tu->dport >> 8, tu->dport & 0xff,
+			   tu->sport);
 		break;
 	default:
 		break;
@@ -141,13 +152,13 @@ int upt_ct_format_short(const struct upt_ct *ct, char *buf, size_t len)
 const char *upt_ctinfo_str(unsigned ctinfo)
 {
 	static const char *const names[] = {
-		[UPT_CTINFO_ESTABLISHED] = "ESTABLISHED",
-		[UPT_CTINFO_RELATED] = "RELATED",
-		[UPT_CTINFO_NEW] = "NEW",
-		[UPT_CTINFO_ESTABLISHED_REPLY] = "ESTABLISHED_REPLY",
-		[UPT_CTINFO_RELATED_REPLY] = "RELATED_REPLY",
-		[UPT_CTINFO_INVALID] = "INVALID",
-		[UPT_CTINFO_UNTRACKED] = "UNTRACKED",
+	    [UPT_CTINFO_ESTABLISHED] = "ESTABLISHED",
+	    [UPT_CTINFO_RELATED] = "RELATED",
+	    [UPT_CTINFO_NEW] = "NEW",
+	    [UPT_CTINFO_ESTABLISHED_REPLY] = "ESTABLISHED_REPLY",
+	    [UPT_CTINFO_RELATED_REPLY] = "RELATED_REPLY",
+	    [UPT_CTINFO_INVALID] = "INVALID",
+	    [UPT_CTINFO_UNTRACKED] = "UNTRACKED",
 	};
 
 	return ctinfo < sizeof(names) / sizeof(names[0]) ? names[ctinfo] : "?";

@@ -75,10 +75,10 @@ static bool quoted_tuple(const struct upt_pdesc *d, uint16_t zone, struct upt_tu
 	if (!d->icmp_is_error || !in->ok)
 		return false;
 	*tu = (struct upt_tuple){
-		.src = in->saddr,
-		.dst = in->daddr,
-		.proto = in->proto,
-		.zone = zone,
+	    .src = in->saddr,
+	    .dst = in->daddr,
+	    .proto = in->proto,
+	    .zone = zone,
 	};
 	switch (in->proto) {
 	case UPT_IPPROTO_TCP:
@@ -115,7 +115,8 @@ void upt_ct_icmp_error(struct upt_ct_table *t, const struct upt_pdesc *d, uint16
 	if (!quoted_tuple(d, zone, &orig))
 		return;
 	/* The quoted packet's tuple is kept as sent; the error flows against it. */
-	if (orig.proto == UPT_IPPROTO_ICMP && !upt_ct_icmp_invert_type((uint8_t)(orig.dport >> 8), &inv))
+	if (orig.proto == UPT_IPPROTO_ICMP &&
+	    !upt_ct_icmp_invert_type((uint8_t)(orig.dport >> 8), &inv))
 		return;
 	upt_tuple_invert(&orig, &inner);
 	ct = upt_ct_lookup(t, &inner, now, &dir);

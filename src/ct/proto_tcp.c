@@ -49,6 +49,7 @@
 #include "pkt/pkt.h"
 #include "uptables/uptables.h"
 
+/* clang-format off */
 const uint32_t upt_tcp_timeouts[UPT_TCP_STATE__COUNT] = {
 	[UPT_TCP_NONE] = 120, /* unused by the kernel; set like SYN_SENT ("new") */
 	[UPT_TCP_SYN_SENT] = 120,
@@ -66,6 +67,7 @@ static const char *const tcp_state_names[UPT_TCP_STATE__COUNT] = {
 	"NONE",      "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT",
 	"CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE",      "SYN_SENT2",
 };
+/* clang-format on */
 
 const char *upt_tcp_state_name(unsigned state)
 {
@@ -88,6 +90,7 @@ enum tcp_index { TCP_SYN_SET, TCP_SYNACK_SET, TCP_FIN_SET, TCP_ACK_SET, TCP_RST_
 #define sIV UPT_TCP_STATE__COUNT       /* invalid */
 #define sIG (UPT_TCP_STATE__COUNT + 1) /* ignore */
 
+/* clang-format off */
 static const uint8_t tcp_conntracks[2][6][UPT_TCP_STATE__COUNT] = {
 	{
 		/* ORIGINAL   sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2 */
@@ -108,21 +111,22 @@ static const uint8_t tcp_conntracks[2][6][UPT_TCP_STATE__COUNT] = {
 		/* none   */ {sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV},
 	},
 };
+/* clang-format on */
 
 enum tcp_action { TCP_IGNORE, TCP_INVALID, TCP_ACCEPT };
 
 /* TCP option kinds and lengths (RFC 9293, 7323, 2018). */
-#define TCPOPT_EOL 0
-#define TCPOPT_NOP 1
-#define TCPOPT_WINDOW 3
-#define TCPOPT_SACK_PERM 4
-#define TCPOPT_SACK 5
-#define TCPOLEN_WINDOW 3
-#define TCPOLEN_SACK_PERM 2
-#define TCPOLEN_SACK_BASE 2
+#define TCPOPT_EOL	      0
+#define TCPOPT_NOP	      1
+#define TCPOPT_WINDOW	      3
+#define TCPOPT_SACK_PERM      4
+#define TCPOPT_SACK	      5
+#define TCPOLEN_WINDOW	      3
+#define TCPOLEN_SACK_PERM     2
+#define TCPOLEN_SACK_BASE     2
 #define TCPOLEN_SACK_PERBLOCK 8
-#define TCP_MAX_WSCALE 14
-#define TCP_HDR_MIN 20
+#define TCP_MAX_WSCALE	      14
+#define TCP_HDR_MIN	      20
 
 /* Window of acks accepted below the receiver's end (the kernel's MAXACKWINDOW). */
 #define MAXACKWINCONST 66000
@@ -200,8 +204,8 @@ static void tcp_walk_options(const struct upt_pdesc *d,
 	}
 }
 
-static bool opt_scale_sack(const struct upt_pdesc *d, uint8_t kind, uint8_t len,
-			   uint32_t data_off, void *arg)
+static bool opt_scale_sack(const struct upt_pdesc *d, uint8_t kind, uint8_t len, uint32_t data_off,
+			   void *arg)
 {
 	struct upt_ct_tcp_dir *state = arg;
 
@@ -327,8 +331,8 @@ static enum tcp_action tcp_in_window(struct upt_ct *ct, unsigned dir, unsigned i
 		uint32_t overshot = end - sender->td_maxend + 1;
 		bool ack_ok = seq_after(sack, receiver->td_end - maxackwindow(sender) - 1);
 
-		in_recv_win = receiver->td_maxwin &&
-			      seq_after(end, sender->td_end - receiver->td_maxwin - 1);
+		in_recv_win =
+		    receiver->td_maxwin && seq_after(end, sender->td_end - receiver->td_maxwin - 1);
 		if (in_recv_win && ack_ok && overshot <= receiver->td_maxwin &&
 		    seq_before(sack, receiver->td_end + 1)) {
 			/* A sender overshooting the receiver's window: ignore the
@@ -344,8 +348,8 @@ static enum tcp_action tcp_in_window(struct upt_ct *ct, unsigned dir, unsigned i
 	if (!seq_before(sack, receiver->td_end + 1))
 		return window_fail(sender, TCP_INVALID, sys);
 	/* II. Lower bound for data: old retransmissions are ignored. */
-	in_recv_win = !receiver->td_maxwin ||
-		      seq_after(end, sender->td_end - receiver->td_maxwin - 1);
+	in_recv_win =
+	    !receiver->td_maxwin || seq_after(end, sender->td_end - receiver->td_maxwin - 1);
 	if (!in_recv_win)
 		return window_fail(sender, TCP_IGNORE, sys);
 	/* IV. Lower bound for the ack. */
@@ -431,7 +435,7 @@ static void tcp_handle_invalid(struct upt_ct *ct, unsigned dir, unsigned index, 
 /* Legal flag combinations, PSH/ECE/CWR masked off (FIN|SYN|RST|ACK|URG). */
 static bool tcp_flags_valid(uint8_t flags)
 {
-	switch (flags & (uint8_t)~(UPT_TCP_PSH | UPT_TCP_ECE | UPT_TCP_CWR)) {
+	switch (flags & (uint8_t) ~(UPT_TCP_PSH | UPT_TCP_ECE | UPT_TCP_CWR)) {
 	case UPT_TCP_SYN:
 	case UPT_TCP_SYN | UPT_TCP_URG:
 	case UPT_TCP_SYN | UPT_TCP_ACK:
@@ -483,7 +487,7 @@ static bool tcp_new(struct upt_ct *ct, const struct upt_pdesc *d, const struct u
 		 * SACK and check windows liberally in both directions. */
 		tcp->seen[0].td_maxend = tcp->seen[0].td_end + tcp->seen[0].td_maxwin;
 		tcp->seen[0].flags = tcp->seen[1].flags =
-			UPT_CT_TCP_FLAG_SACK_PERM | UPT_CT_TCP_FLAG_BE_LIBERAL;
+		    UPT_CT_TCP_FLAG_SACK_PERM | UPT_CT_TCP_FLAG_BE_LIBERAL;
 	}
 	tcp->last_index = TCP_NONE_SET;
 	return true;
@@ -639,7 +643,8 @@ enum upt_ct_verdict upt_ct_tcp_packet(struct upt_ct *ct, const struct upt_ct_pkt
 			if (seq == 0 && !tcp_established(ct))
 				break;
 			/* RST below what the peer has acked: blind reset attempt. */
-			if (seq_before(seq, tcp->seen[!dir].td_maxack) && !sys->tcp_ignore_invalid_rst)
+			if (seq_before(seq, tcp->seen[!dir].td_maxack) &&
+			    !sys->tcp_ignore_invalid_rst)
 				return UPT_CT_INVALID;
 			if (!tcp_established(ct) || seq == tcp->seen[!dir].td_maxack)
 				break;

@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * UDP tracking (the kernel's nf_conntrack_proto_udp.c).  There is no state
- * machine, only timeouts (defaults given; see struct upt_ct_sysctl): 30 s until traffic has been seen both ways and
- * for the first two seconds of a conversation; a packet after a reply and
- * more than two seconds after the entry was created makes it a "stream":
- * 120 s, and ASSURED (the current kernel's rule: a mere request/response
- * pair such as DNS stays evictable).
+ * machine, only timeouts (defaults given; see struct upt_ct_sysctl): 30 s until traffic has been
+ * seen both ways and for the first two seconds of a conversation; a packet after a reply and more
+ * than two seconds after the entry was created makes it a "stream": 120 s, and ASSURED (the current
+ * kernel's rule: a mere request/response pair such as DNS stays evictable).
  */
 #include "ct/ct.h"
 #include "ct/ct_int.h"
 #include "pkt/pkt.h"
 #include "uptables/uptables.h"
 
-#define UDP_HDR_LEN 8
+#define UDP_HDR_LEN	    8
 #define UDP_STREAM_AFTER_NS (2 * UPT_NSEC_PER_SEC)
 
 /* The kernel's udp_error: true when the packet is broken on its own. */

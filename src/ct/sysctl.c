@@ -46,29 +46,32 @@ struct knob {
 	size_t off;
 };
 
-#define KNOB(n, k, field) {n, k, offsetof(struct upt_ct_sysctl, field)}
+#define KNOB(n, k, field)                                                                          \
+	{                                                                                          \
+		n, k, offsetof(struct upt_ct_sysctl, field)                                        \
+	}
 
 static const struct knob knobs[] = {
-	KNOB("tcp_loose", K_BOOL, tcp_loose),
-	KNOB("tcp_be_liberal", K_BOOL, tcp_be_liberal),
-	KNOB("tcp_ignore_invalid_rst", K_BOOL, tcp_ignore_invalid_rst),
-	KNOB("checksum", K_BOOL, checksum),
-	KNOB("tcp_max_retrans", K_U8, tcp_max_retrans),
-	KNOB("tcp_timeout_syn_sent", K_SECS, tcp_timeout[UPT_TCP_SYN_SENT]),
-	KNOB("tcp_timeout_syn_recv", K_SECS, tcp_timeout[UPT_TCP_SYN_RECV]),
-	KNOB("tcp_timeout_established", K_SECS, tcp_timeout[UPT_TCP_ESTABLISHED]),
-	KNOB("tcp_timeout_fin_wait", K_SECS, tcp_timeout[UPT_TCP_FIN_WAIT]),
-	KNOB("tcp_timeout_close_wait", K_SECS, tcp_timeout[UPT_TCP_CLOSE_WAIT]),
-	KNOB("tcp_timeout_last_ack", K_SECS, tcp_timeout[UPT_TCP_LAST_ACK]),
-	KNOB("tcp_timeout_time_wait", K_SECS, tcp_timeout[UPT_TCP_TIME_WAIT]),
-	KNOB("tcp_timeout_close", K_SECS, tcp_timeout[UPT_TCP_CLOSE]),
-	KNOB("tcp_timeout_max_retrans", K_SECS, tcp_timeout_max_retrans),
-	KNOB("tcp_timeout_unacknowledged", K_SECS, tcp_timeout_unacknowledged),
-	KNOB("udp_timeout", K_SECS, udp_timeout),
-	KNOB("udp_timeout_stream", K_SECS, udp_timeout_stream),
-	KNOB("icmp_timeout", K_SECS, icmp_timeout),
-	KNOB("generic_timeout", K_SECS, generic_timeout),
-	{"max", K_MAX, 0},
+    KNOB("tcp_loose", K_BOOL, tcp_loose),
+    KNOB("tcp_be_liberal", K_BOOL, tcp_be_liberal),
+    KNOB("tcp_ignore_invalid_rst", K_BOOL, tcp_ignore_invalid_rst),
+    KNOB("checksum", K_BOOL, checksum),
+    KNOB("tcp_max_retrans", K_U8, tcp_max_retrans),
+    KNOB("tcp_timeout_syn_sent", K_SECS, tcp_timeout[UPT_TCP_SYN_SENT]),
+    KNOB("tcp_timeout_syn_recv", K_SECS, tcp_timeout[UPT_TCP_SYN_RECV]),
+    KNOB("tcp_timeout_established", K_SECS, tcp_timeout[UPT_TCP_ESTABLISHED]),
+    KNOB("tcp_timeout_fin_wait", K_SECS, tcp_timeout[UPT_TCP_FIN_WAIT]),
+    KNOB("tcp_timeout_close_wait", K_SECS, tcp_timeout[UPT_TCP_CLOSE_WAIT]),
+    KNOB("tcp_timeout_last_ack", K_SECS, tcp_timeout[UPT_TCP_LAST_ACK]),
+    KNOB("tcp_timeout_time_wait", K_SECS, tcp_timeout[UPT_TCP_TIME_WAIT]),
+    KNOB("tcp_timeout_close", K_SECS, tcp_timeout[UPT_TCP_CLOSE]),
+    KNOB("tcp_timeout_max_retrans", K_SECS, tcp_timeout_max_retrans),
+    KNOB("tcp_timeout_unacknowledged", K_SECS, tcp_timeout_unacknowledged),
+    KNOB("udp_timeout", K_SECS, udp_timeout),
+    KNOB("udp_timeout_stream", K_SECS, udp_timeout_stream),
+    KNOB("icmp_timeout", K_SECS, icmp_timeout),
+    KNOB("generic_timeout", K_SECS, generic_timeout),
+    {"max", K_MAX, 0},
 };
 
 static const struct knob *find_knob(const char *name)
@@ -145,10 +148,18 @@ int upt_ct_sysctl_get_str(const struct upt_ct_table *t, const char *name, char *
 		return -ENOENT;
 	field = (const uint8_t *)&t->sys + k->off;
 	switch (k->kind) {
-	case K_BOOL: v = *(const bool *)field; break;
-	case K_U8: v = *field; break;
-	case K_SECS: v = *(const uint32_t *)field; break;
-	case K_MAX: v = t->max; break;
+	case K_BOOL:
+		v = *(const bool *)field;
+		break;
+	case K_U8:
+		v = *field;
+		break;
+	case K_SECS:
+		v = *(const uint32_t *)field;
+		break;
+	case K_MAX:
+		v = t->max;
+		break;
 	}
 	snprintf(buf, len, "%llu", v);
 	return 0;

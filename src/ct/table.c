@@ -42,12 +42,22 @@ static uint32_t tuple_tag(const struct upt_ct_table *t, const struct upt_tuple *
 {
 	/* Hash a canonical byte image, never the struct (padding, byte order). */
 	uint8_t b[16] = {
-		(uint8_t)(tu->src >> 24), (uint8_t)(tu->src >> 16), (uint8_t)(tu->src >> 8),
-		(uint8_t)tu->src,         (uint8_t)(tu->dst >> 24), (uint8_t)(tu->dst >> 16),
-		(uint8_t)(tu->dst >> 8),  (uint8_t)tu->dst,         (uint8_t)(tu->sport >> 8),
-		(uint8_t)tu->sport,       (uint8_t)(tu->dport >> 8), (uint8_t)tu->dport,
-		tu->proto,                0,                        (uint8_t)(tu->zone >> 8),
-		(uint8_t)tu->zone,
+	    (uint8_t)(tu->src >> 24),
+	    (uint8_t)(tu->src >> 16),
+	    (uint8_t)(tu->src >> 8),
+	    (uint8_t)tu->src,
+	    (uint8_t)(tu->dst >> 24),
+	    (uint8_t)(tu->dst >> 16),
+	    (uint8_t)(tu->dst >> 8),
+	    (uint8_t)tu->dst,
+	    (uint8_t)(tu->sport >> 8),
+	    (uint8_t)tu->sport,
+	    (uint8_t)(tu->dport >> 8),
+	    (uint8_t)tu->dport,
+	    tu->proto,
+	    0,
+	    (uint8_t)(tu->zone >> 8),
+	    (uint8_t)tu->zone,
 	};
 	uint64_t h = upt_siphash(t->key, b, sizeof(b));
 
@@ -354,8 +364,7 @@ void upt_ct_flush(struct upt_ct_table *t)
 			destroy(t, &t->pool[i]);
 }
 
-struct upt_ct *upt_ct_find(struct upt_ct_table *t, const struct upt_tuple *tu,
-			   enum upt_ct_dir *dir)
+struct upt_ct *upt_ct_find(struct upt_ct_table *t, const struct upt_tuple *tu, enum upt_ct_dir *dir)
 {
 	/* No clock argument: judge liveness by the latest time the table was
 	 * given (the packet being processed, or the last expiry sweep). */

@@ -22,10 +22,14 @@
 static enum upt_ct_verdict track_packet(struct upt_ct *ct, const struct upt_ct_pkt *p)
 {
 	switch (ct->tuple[UPT_CT_DIR_ORIGINAL].proto) {
-	case UPT_IPPROTO_TCP: return upt_ct_tcp_packet(ct, p);
-	case UPT_IPPROTO_UDP: return upt_ct_udp_packet(ct, p);
-	case UPT_IPPROTO_ICMP: return upt_ct_icmp_packet(ct, p);
-	default: return upt_ct_generic_packet(ct, p);
+	case UPT_IPPROTO_TCP:
+		return upt_ct_tcp_packet(ct, p);
+	case UPT_IPPROTO_UDP:
+		return upt_ct_udp_packet(ct, p);
+	case UPT_IPPROTO_ICMP:
+		return upt_ct_icmp_packet(ct, p);
+	default:
+		return upt_ct_generic_packet(ct, p);
 	}
 }
 

@@ -13,25 +13,42 @@
 bool upt_ct_icmp_invert_type(uint8_t type, uint8_t *inv)
 {
 	switch (type) {
-	case UPT_ICMP_ECHO: *inv = UPT_ICMP_ECHOREPLY; return true;
-	case UPT_ICMP_ECHOREPLY: *inv = UPT_ICMP_ECHO; return true;
-	case UPT_ICMP_TIMESTAMP: *inv = UPT_ICMP_TIMESTAMPREPLY; return true;
-	case UPT_ICMP_TIMESTAMPREPLY: *inv = UPT_ICMP_TIMESTAMP; return true;
-	case UPT_ICMP_INFO_REQUEST: *inv = UPT_ICMP_INFO_REPLY; return true;
-	case UPT_ICMP_INFO_REPLY: *inv = UPT_ICMP_INFO_REQUEST; return true;
-	case UPT_ICMP_ADDRESS: *inv = UPT_ICMP_ADDRESSREPLY; return true;
-	case UPT_ICMP_ADDRESSREPLY: *inv = UPT_ICMP_ADDRESS; return true;
-	default: return false;
+	case UPT_ICMP_ECHO:
+		*inv = UPT_ICMP_ECHOREPLY;
+		return true;
+	case UPT_ICMP_ECHOREPLY:
+		*inv = UPT_ICMP_ECHO;
+		return true;
+	case UPT_ICMP_TIMESTAMP:
+		*inv = UPT_ICMP_TIMESTAMPREPLY;
+		return true;
+	case UPT_ICMP_TIMESTAMPREPLY:
+		*inv = UPT_ICMP_TIMESTAMP;
+		return true;
+	case UPT_ICMP_INFO_REQUEST:
+		*inv = UPT_ICMP_INFO_REPLY;
+		return true;
+	case UPT_ICMP_INFO_REPLY:
+		*inv = UPT_ICMP_INFO_REQUEST;
+		return true;
+	case UPT_ICMP_ADDRESS:
+		*inv = UPT_ICMP_ADDRESSREPLY;
+		return true;
+	case UPT_ICMP_ADDRESSREPLY:
+		*inv = UPT_ICMP_ADDRESS;
+		return true;
+	default:
+		return false;
 	}
 }
 
 void upt_tuple_invert(const struct upt_tuple *in, struct upt_tuple *out)
 {
 	struct upt_tuple r = {
-		.src = in->dst,
-		.dst = in->src,
-		.proto = in->proto,
-		.zone = in->zone,
+	    .src = in->dst,
+	    .dst = in->src,
+	    .proto = in->proto,
+	    .zone = in->zone,
 	};
 
 	if (in->proto == UPT_IPPROTO_ICMP) {

@@ -37,14 +37,14 @@ TEST(udp_unreplied_replied_stream)
 		uint32_t timeout;
 		bool assured, seen_reply;
 	} steps[] = {
-		{false, 10, UPT_CTINFO_NEW, 30, false, false},
-		{false, 11, UPT_CTINFO_NEW, 30, false, false},
-		{true, 11, UPT_CTINFO_ESTABLISHED_REPLY, 30, false, true},
-		/* Both ways but within 2 s of creation: still 30 s, not assured. */
-		{false, 12, UPT_CTINFO_ESTABLISHED, 30, false, true},
-		/* More than 2 s after creation: a stream. */
-		{true, 13, UPT_CTINFO_ESTABLISHED_REPLY, 120, true, true},
-		{false, 50, UPT_CTINFO_ESTABLISHED, 120, true, true},
+	    {false, 10, UPT_CTINFO_NEW, 30, false, false},
+	    {false, 11, UPT_CTINFO_NEW, 30, false, false},
+	    {true, 11, UPT_CTINFO_ESTABLISHED_REPLY, 30, false, true},
+	    /* Both ways but within 2 s of creation: still 30 s, not assured. */
+	    {false, 12, UPT_CTINFO_ESTABLISHED, 30, false, true},
+	    /* More than 2 s after creation: a stream. */
+	    {true, 13, UPT_CTINFO_ESTABLISHED_REPLY, 120, true, true},
+	    {false, 50, UPT_CTINFO_ESTABLISHED, 120, true, true},
 	};
 	struct upt_ct_table *t = ct_new_table(8);
 
@@ -57,9 +57,10 @@ TEST(udp_unreplied_replied_stream)
 			continue;
 		CHECK_MSG(r.ctinfo == steps[i].ctinfo, "step %u: ctinfo %s", i,
 			  upt_ctinfo_str(r.ctinfo));
-		CHECK_MSG(upt_ct_timeout_left(r.ct, now) == steps[i].timeout, "step %u: timeout %u", i,
-			  upt_ct_timeout_left(r.ct, now));
-		CHECK_MSG(!!(r.ct->status & UPT_IPS_ASSURED) == steps[i].assured, "step %u: assured", i);
+		CHECK_MSG(upt_ct_timeout_left(r.ct, now) == steps[i].timeout, "step %u: timeout %u",
+			  i, upt_ct_timeout_left(r.ct, now));
+		CHECK_MSG(!!(r.ct->status & UPT_IPS_ASSURED) == steps[i].assured,
+			  "step %u: assured", i);
 		CHECK_MSG(!!(r.ct->status & UPT_IPS_SEEN_REPLY) == steps[i].seen_reply,
 			  "step %u: seen_reply", i);
 		CHECK_EQ(r.is_new, i == 0);
@@ -124,24 +125,24 @@ TEST(icmp_queries_and_replies)
 		uint16_t id;
 		uint8_t ctinfo;
 	} rows[] = {
-		{A, B, UPT_ICMP_ECHO, 7, UPT_CTINFO_NEW},
-		{A, B, UPT_ICMP_ECHO, 7, UPT_CTINFO_NEW}, /* second request, no reply yet */
-		{B, A, UPT_ICMP_ECHOREPLY, 7, UPT_CTINFO_ESTABLISHED_REPLY},
-		{A, B, UPT_ICMP_ECHO, 7, UPT_CTINFO_ESTABLISHED},
-		{B, A, UPT_ICMP_ECHOREPLY, 8, UPT_CTINFO_INVALID}, /* other id: unsolicited */
-		{A, B, UPT_ICMP_TIMESTAMP, 9, UPT_CTINFO_NEW},
-		{B, A, UPT_ICMP_TIMESTAMPREPLY, 9, UPT_CTINFO_ESTABLISHED_REPLY},
-		{A, B, UPT_ICMP_INFO_REQUEST, 10, UPT_CTINFO_NEW},
-		{A, B, UPT_ICMP_ADDRESS, 11, UPT_CTINFO_NEW},
-		{A, B, 9, 0, UPT_CTINFO_INVALID},  /* router advertisement: no connection */
-		{A, B, 10, 0, UPT_CTINFO_INVALID}, /* router solicitation */
-		{A, B, 19, 0, UPT_CTINFO_INVALID}, /* above NR_ICMP_TYPES */
+	    {A, B, UPT_ICMP_ECHO, 7, UPT_CTINFO_NEW},
+	    {A, B, UPT_ICMP_ECHO, 7, UPT_CTINFO_NEW}, /* second request, no reply yet */
+	    {B, A, UPT_ICMP_ECHOREPLY, 7, UPT_CTINFO_ESTABLISHED_REPLY},
+	    {A, B, UPT_ICMP_ECHO, 7, UPT_CTINFO_ESTABLISHED},
+	    {B, A, UPT_ICMP_ECHOREPLY, 8, UPT_CTINFO_INVALID}, /* other id: unsolicited */
+	    {A, B, UPT_ICMP_TIMESTAMP, 9, UPT_CTINFO_NEW},
+	    {B, A, UPT_ICMP_TIMESTAMPREPLY, 9, UPT_CTINFO_ESTABLISHED_REPLY},
+	    {A, B, UPT_ICMP_INFO_REQUEST, 10, UPT_CTINFO_NEW},
+	    {A, B, UPT_ICMP_ADDRESS, 11, UPT_CTINFO_NEW},
+	    {A, B, 9, 0, UPT_CTINFO_INVALID},  /* router advertisement: no connection */
+	    {A, B, 10, 0, UPT_CTINFO_INVALID}, /* router solicitation */
+	    {A, B, 19, 0, UPT_CTINFO_INVALID}, /* above NR_ICMP_TYPES */
 	};
 	struct upt_ct_table *t = ct_new_table(16);
 
 	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct upt_ct_result r = icmp(t, rows[i].src, rows[i].dst, rows[i].type, rows[i].id,
-					      SEC);
+		struct upt_ct_result r =
+		    icmp(t, rows[i].src, rows[i].dst, rows[i].type, rows[i].id, SEC);
 
 		CHECK_MSG(r.ctinfo == rows[i].ctinfo, "row %u: ctinfo %s", i,
 			  upt_ctinfo_str(r.ctinfo));

@@ -15,7 +15,11 @@
 static struct upt_tuple tup(const char *s, uint16_t sp, const char *d, uint16_t dp, uint8_t proto)
 {
 	return (struct upt_tuple){
-		.src = frame_addr(s), .dst = frame_addr(d), .sport = sp, .dport = dp, .proto = proto,
+	    .src = frame_addr(s),
+	    .dst = frame_addr(d),
+	    .sport = sp,
+	    .dport = dp,
+	    .proto = proto,
 	};
 }
 
@@ -26,20 +30,21 @@ TEST(tuple_invert_swaps_ends_and_icmp_types)
 		uint16_t sport, dport;
 		uint16_t want_sport, want_dport;
 	} rows[] = {
-		{UPT_IPPROTO_TCP, 40000, 80, 80, 40000},
-		{UPT_IPPROTO_UDP, 53, 5353, 5353, 53},
-		/* ICMP: id stays, type becomes the reply type, code kept. */
-		{UPT_IPPROTO_ICMP, 77, UPT_ICMP_ECHO << 8, 77, UPT_ICMP_ECHOREPLY << 8},
-		{UPT_IPPROTO_ICMP, 77, UPT_ICMP_ECHOREPLY << 8, 77, UPT_ICMP_ECHO << 8},
-		{UPT_IPPROTO_ICMP, 9, UPT_ICMP_TIMESTAMP << 8, 9, UPT_ICMP_TIMESTAMPREPLY << 8},
-		{UPT_IPPROTO_ICMP, 9, UPT_ICMP_INFO_REQUEST << 8, 9, UPT_ICMP_INFO_REPLY << 8},
-		{UPT_IPPROTO_ICMP, 9, UPT_ICMP_ADDRESS << 8 | 3, 9, UPT_ICMP_ADDRESSREPLY << 8 | 3},
-		{47, 0, 0, 0, 0},
+	    {UPT_IPPROTO_TCP, 40000, 80, 80, 40000},
+	    {UPT_IPPROTO_UDP, 53, 5353, 5353, 53},
+	    /* ICMP: id stays, type becomes the reply type, code kept. */
+	    {UPT_IPPROTO_ICMP, 77, UPT_ICMP_ECHO << 8, 77, UPT_ICMP_ECHOREPLY << 8},
+	    {UPT_IPPROTO_ICMP, 77, UPT_ICMP_ECHOREPLY << 8, 77, UPT_ICMP_ECHO << 8},
+	    {UPT_IPPROTO_ICMP, 9, UPT_ICMP_TIMESTAMP << 8, 9, UPT_ICMP_TIMESTAMPREPLY << 8},
+	    {UPT_IPPROTO_ICMP, 9, UPT_ICMP_INFO_REQUEST << 8, 9, UPT_ICMP_INFO_REPLY << 8},
+	    {UPT_IPPROTO_ICMP, 9, UPT_ICMP_ADDRESS << 8 | 3, 9, UPT_ICMP_ADDRESSREPLY << 8 | 3},
+	    {47, 0, 0, 0, 0},
 	};
 
 	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct upt_tuple a = tup("192.0.2.1", rows[i].sport, "198.51.100.7", rows[i].dport,
-					 rows[i].proto), b, c;
+					 rows[i].proto),
+				 b, c;
 
 		a.zone = 3;
 		upt_tuple_invert(&a, &b);
@@ -83,11 +88,11 @@ TEST(tuple_from_pkt_reads_ports_and_icmp_fields)
 	tpkt_udp(&p, "192.0.2.1", 1234, "192.0.2.2", 53);
 	CHECK(upt_tuple_from_pkt(&p.d, 7, &tu));
 	CHECK(upt_tuple_eq(&tu, &(struct upt_tuple){.src = frame_addr("192.0.2.1"),
-						  .dst = frame_addr("192.0.2.2"),
-						  .sport = 1234,
-						  .dport = 53,
-						  .proto = UPT_IPPROTO_UDP,
-						  .zone = 7}));
+						    .dst = frame_addr("192.0.2.2"),
+						    .sport = 1234,
+						    .dport = 53,
+						    .proto = UPT_IPPROTO_UDP,
+						    .zone = 7}));
 
 	tpkt_icmp(&p, "192.0.2.1", "192.0.2.2", UPT_ICMP_ECHO, 0x1234);
 	CHECK(upt_tuple_from_pkt(&p.d, 0, &tu));
@@ -133,11 +138,11 @@ static struct upt_tuple random_tuple(uint64_t *rng)
 {
 	/* A narrow space, so inserts often collide with existing tuples. */
 	return (struct upt_tuple){
-		.src = 0x0a000000u | (upt_rand_u32(rng) & 0x3f),
-		.dst = 0x0a000100u | (upt_rand_u32(rng) & 0x3),
-		.sport = (uint16_t)(1000 + (upt_rand_u32(rng) & 0x7f)),
-		.dport = (uint16_t)(80 + (upt_rand_u32(rng) & 1)),
-		.proto = UPT_IPPROTO_UDP,
+	    .src = 0x0a000000u | (upt_rand_u32(rng) & 0x3f),
+	    .dst = 0x0a000100u | (upt_rand_u32(rng) & 0x3),
+	    .sport = (uint16_t)(1000 + (upt_rand_u32(rng) & 0x7f)),
+	    .dport = (uint16_t)(80 + (upt_rand_u32(rng) & 1)),
+	    .proto = UPT_IPPROTO_UDP,
 	};
 }
 
@@ -163,7 +168,8 @@ TEST(hash_keeps_every_entry_under_churn)
 			/* Sometimes a NATed reply tuple, unrelated to the original. */
 			if (upt_rand_u32(&rng) & 1)
 				b.dport = (uint16_t)(20000 + (upt_rand_u32(&rng) & 0xff));
-			want_clash = ref_find(ref, n, &a, &dir) >= 0 || ref_find(ref, n, &b, &dir) >= 0;
+			want_clash =
+			    ref_find(ref, n, &a, &dir) >= 0 || ref_find(ref, n, &b, &dir) >= 0;
 			if (!ct) {
 				CHECK_MSG(0, "pool empty with %u of %u in use", n, MAX);
 				break;
@@ -430,27 +436,27 @@ TEST(foreach_lists_confirmed_only_and_allows_delete)
  * like the kernel's few jiffies between the packet and the read.
  */
 static const char gold_tcp_est[] =
-	"ipv4     2 tcp      6 431999 ESTABLISHED src=127.0.0.1 dst=127.0.0.1 sport=41234 "
-	"dport=5000 src=127.0.0.1 dst=127.0.0.1 sport=5000 dport=41234 [ASSURED] mark=0 zone=0 "
-	"use=2";
+    "ipv4     2 tcp      6 431999 ESTABLISHED src=127.0.0.1 dst=127.0.0.1 sport=41234 "
+    "dport=5000 src=127.0.0.1 dst=127.0.0.1 sport=5000 dport=41234 [ASSURED] mark=0 zone=0 "
+    "use=2";
 static const char gold_tcp_close_wait[] =
-	"ipv4     2 tcp      6 59 CLOSE_WAIT src=127.0.0.1 dst=127.0.0.1 sport=41234 dport=5000 "
-	"src=127.0.0.1 dst=127.0.0.1 sport=5000 dport=41234 [ASSURED] mark=0 zone=0 use=2";
+    "ipv4     2 tcp      6 59 CLOSE_WAIT src=127.0.0.1 dst=127.0.0.1 sport=41234 dport=5000 "
+    "src=127.0.0.1 dst=127.0.0.1 sport=5000 dport=41234 [ASSURED] mark=0 zone=0 use=2";
 static const char gold_udp_replied[] =
-	"ipv4     2 udp      17 29 src=127.0.0.1 dst=127.0.0.1 sport=5002 dport=5003 "
-	"src=127.0.0.1 dst=127.0.0.1 sport=5003 dport=5002 mark=0 zone=0 use=2";
+    "ipv4     2 udp      17 29 src=127.0.0.1 dst=127.0.0.1 sport=5002 dport=5003 "
+    "src=127.0.0.1 dst=127.0.0.1 sport=5003 dport=5002 mark=0 zone=0 use=2";
 static const char gold_udp_unreplied[] =
-	"ipv4     2 udp      17 29 src=127.0.0.1 dst=127.0.0.1 sport=51670 dport=5001 [UNREPLIED] "
-	"src=127.0.0.1 dst=127.0.0.1 sport=5001 dport=51670 mark=0 zone=0 use=2";
+    "ipv4     2 udp      17 29 src=127.0.0.1 dst=127.0.0.1 sport=51670 dport=5001 [UNREPLIED] "
+    "src=127.0.0.1 dst=127.0.0.1 sport=5001 dport=51670 mark=0 zone=0 use=2";
 static const char gold_icmp_echo[] =
-	"ipv4     2 icmp     1 29 src=127.0.0.1 dst=127.0.0.1 type=8 code=0 id=4668 "
-	"src=127.0.0.1 dst=127.0.0.1 type=0 code=0 id=4668 mark=0 zone=0 use=2";
+    "ipv4     2 icmp     1 29 src=127.0.0.1 dst=127.0.0.1 type=8 code=0 id=4668 "
+    "src=127.0.0.1 dst=127.0.0.1 type=0 code=0 id=4668 mark=0 zone=0 use=2";
 static const char gold_icmp_unreplied[] =
-	"ipv4     2 icmp     1 29 src=127.0.0.1 dst=127.0.0.1 type=17 code=0 id=4677 [UNREPLIED] "
-	"src=127.0.0.1 dst=127.0.0.1 type=18 code=0 id=4677 mark=0 zone=0 use=2";
+    "ipv4     2 icmp     1 29 src=127.0.0.1 dst=127.0.0.1 type=17 code=0 id=4677 [UNREPLIED] "
+    "src=127.0.0.1 dst=127.0.0.1 type=18 code=0 id=4677 mark=0 zone=0 use=2";
 static const char gold_generic[] =
-	"ipv4     2 unknown  99 599 src=127.0.0.1 dst=127.0.0.1 [UNREPLIED] src=127.0.0.1 "
-	"dst=127.0.0.1 mark=0 zone=0 use=2";
+    "ipv4     2 unknown  99 599 src=127.0.0.1 dst=127.0.0.1 [UNREPLIED] src=127.0.0.1 "
+    "dst=127.0.0.1 mark=0 zone=0 use=2";
 
 static struct upt_ct_result tcp_lo(struct upt_ct_table *t, bool from_client, uint8_t flags,
 				   uint32_t seq, uint32_t ack, uint64_t now)
@@ -554,7 +560,8 @@ TEST(proc_line_truncates_like_snprintf)
 	CHECK_EQ(strlen(small), sizeof(small) - 1);
 	CHECK(strncmp(small, full, sizeof(small) - 1) == 0);
 	CHECK(upt_ct_format_short(r.ct, full, sizeof(full)) > 0);
-	CHECK_STR(full, "udp [UNREPLIED] 10.1.0.1:5000>10.9.9.9:53 reply 10.9.9.9:53>10.1.0.1:5000");
+	CHECK_STR(full,
+		  "udp [UNREPLIED] 10.1.0.1:5000>10.9.9.9:53 reply 10.9.9.9:53>10.1.0.1:5000");
 	upt_ct_table_destroy(t);
 }
 

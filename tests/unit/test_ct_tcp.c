@@ -80,40 +80,76 @@ static bool conv_step(struct conv *c, const char *tok, size_t toklen)
 	if ((s[0] != 'o' && s[0] != 'r') || s[1] != ':')
 		return false;
 	dir = s[0] == 'r';
-	for (s += 2; *s; ) {
+	for (s += 2; *s;) {
 		char ch = *s++;
 
 		switch (ch) {
-		case 'S': flags |= UPT_TCP_SYN; break;
-		case 'A': flags |= UPT_TCP_ACK; break;
-		case 'F': flags |= UPT_TCP_FIN; break;
-		case 'R': flags |= UPT_TCP_RST; break;
-		case 'P': flags |= UPT_TCP_PSH; break;
-		case 'U': flags |= UPT_TCP_URG; break;
-		case '+': paylen = num(&s); break;
-		case '@': seq_delta = num(&s); moved = true; break;
-		case '^': ack_delta = num(&s); moved = true; break;
-		case 'w': wscale = num(&s); break;
-		case 'W': win = num(&s); break;
-		case 'p': sack_perm = true; break;
-		case 's': sack = num(&s); break;
-		case 'K': seq_zero = true; moved = true; break;
-		case 'X': badsum = true; break;
-		case 'T': c->now += (uint64_t)num(&s) * SEC; break;
+		case 'S':
+			flags |= UPT_TCP_SYN;
+			break;
+		case 'A':
+			flags |= UPT_TCP_ACK;
+			break;
+		case 'F':
+			flags |= UPT_TCP_FIN;
+			break;
+		case 'R':
+			flags |= UPT_TCP_RST;
+			break;
+		case 'P':
+			flags |= UPT_TCP_PSH;
+			break;
+		case 'U':
+			flags |= UPT_TCP_URG;
+			break;
+		case '+':
+			paylen = num(&s);
+			break;
+		case '@':
+			seq_delta = num(&s);
+			moved = true;
+			break;
+		case '^':
+			ack_delta = num(&s);
+			moved = true;
+			break;
+		case 'w':
+			wscale = num(&s);
+			break;
+		case 'W':
+			win = num(&s);
+			break;
+		case 'p':
+			sack_perm = true;
+			break;
+		case 's':
+			sack = num(&s);
+			break;
+		case 'K':
+			seq_zero = true;
+			moved = true;
+			break;
+		case 'X':
+			badsum = true;
+			break;
+		case 'T':
+			c->now += (uint64_t)num(&s) * SEC;
+			break;
 		case 'N':
 			c->isn[dir] += 7000000;
 			c->nxt[dir] = c->isn[dir];
 			c->syn_sent[dir] = false;
 			break;
-		default: return false;
+		default:
+			return false;
 		}
 	}
 
 	seq = ((flags & UPT_TCP_SYN) && c->syn_sent[dir]) ? c->isn[dir] : c->nxt[dir];
 	ack = (flags & UPT_TCP_ACK) ? c->nxt[!dir] : 0;
 	if (!moved) {
-		uint32_t end = seq + (uint32_t)paylen + !!(flags & UPT_TCP_SYN) +
-			       !!(flags & UPT_TCP_FIN);
+		uint32_t end =
+		    seq + (uint32_t)paylen + !!(flags & UPT_TCP_SYN) + !!(flags & UPT_TCP_FIN);
 
 		if ((int32_t)(end - c->nxt[dir]) > 0)
 			c->nxt[dir] = end;
@@ -144,9 +180,18 @@ static bool conv_step(struct conv *c, const char *tok, size_t toklen)
 		/* NOP NOP SACK(10) left right: built as payload, then the data
 		 * offset is moved over it and the checksum recomputed. */
 		uint32_t right = ack + (uint32_t)sack, left = ack + 1;
-		uint8_t opt[12] = {1, 1, 5, 10, (uint8_t)(left >> 24), (uint8_t)(left >> 16),
-				   (uint8_t)(left >> 8), (uint8_t)left, (uint8_t)(right >> 24),
-				   (uint8_t)(right >> 16), (uint8_t)(right >> 8), (uint8_t)right};
+		uint8_t opt[12] = {1,
+				   1,
+				   5,
+				   10,
+				   (uint8_t)(left >> 24),
+				   (uint8_t)(left >> 16),
+				   (uint8_t)(left >> 8),
+				   (uint8_t)left,
+				   (uint8_t)(right >> 24),
+				   (uint8_t)(right >> 16),
+				   (uint8_t)(right >> 8),
+				   (uint8_t)right};
 
 		if (paylen || (flags & UPT_TCP_SYN))
 			return false;
@@ -187,128 +232,127 @@ static bool conv_run(struct conv *c, const char *script)
 static struct upt_ct *client_entry(struct conv *c)
 {
 	struct upt_tuple tu = {
-		.src = frame_addr("10.0.0.1"),
-		.dst = frame_addr("10.0.0.2"),
-		.sport = 40000,
-		.dport = 80,
-		.proto = UPT_IPPROTO_TCP,
+	    .src = frame_addr("10.0.0.1"),
+	    .dst = frame_addr("10.0.0.2"),
+	    .sport = 40000,
+	    .dport = 80,
+	    .proto = UPT_IPPROTO_TCP,
 	};
 
 	return upt_ct_find(c->t, &tu, NULL);
 }
 
 #define GONE (-1)
-#define ANY (-2)
+#define ANY  (-2)
 
 static const struct row {
 	const char *name;
 	const char *script;
-	int state;    /* GONE: no entry afterwards */
-	int ctinfo;   /* of the last packet */
+	int state;  /* GONE: no entry afterwards */
+	int ctinfo; /* of the last packet */
 	int assured;
-	int timeout;  /* seconds left right after the last packet; ANY: not checked */
+	int timeout; /* seconds left right after the last packet; ANY: not checked */
 } rows[] = {
-	/* Handshake (the kernel shows 431999: a jiffy passed before it printed). */
-	{"syn creates SYN_SENT", "o:S", UPT_TCP_SYN_SENT, UPT_CTINFO_NEW, 0, 120},
-	{"synack moves to SYN_RECV", "o:S r:SA", UPT_TCP_SYN_RECV, UPT_CTINFO_ESTABLISHED_REPLY, 0, 60},
-	{"third ack establishes and assures", "o:S r:SA o:A", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_ESTABLISHED, 1, 432000},
-	{"syn retransmit stays SYN_SENT, no refresh", "o:S o:ST50", UPT_TCP_SYN_SENT,
-	 UPT_CTINFO_NEW, 0, 70},
-	{"synack retransmit ignored in SYN_RECV", "o:S r:SA r:SA", UPT_TCP_SYN_RECV,
-	 UPT_CTINFO_ESTABLISHED_REPLY, 0, 60},
-	{"reply ack in SYN_SENT ignored", "o:S r:A", UPT_TCP_SYN_SENT,
-	 UPT_CTINFO_ESTABLISHED_REPLY, 0, 120},
-	{"orig ack in SYN_SENT invalid", "o:S o:A", UPT_TCP_SYN_SENT, UPT_CTINFO_INVALID, 0, 120},
-	{"orig synack in SYN_SENT invalid", "o:S o:SA", UPT_TCP_SYN_SENT, UPT_CTINFO_INVALID, 0, 120},
-	{"fin in SYN_SENT invalid", "o:S o:FA", UPT_TCP_SYN_SENT, UPT_CTINFO_INVALID, 0, 120},
-	/* Data and unacknowledged data. */
-	{"unacked data clamps timeout to 300", "o:S r:SA o:A o:PA+100", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_ESTABLISHED, 1, 300},
-	{"acked data restores 432000", "o:S r:SA o:A o:PA+100 r:A", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_ESTABLISHED_REPLY, 1, 432000},
-	{"syn in ESTABLISHED ignored", "o:S r:SA o:A o:S", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_ESTABLISHED, 1, 432000},
-	/* Close initiated by the client. */
-	{"client fin: FIN_WAIT", "o:S r:SA o:A o:FA", UPT_TCP_FIN_WAIT, UPT_CTINFO_ESTABLISHED, 1, 120},
-	{"ack of fin: CLOSE_WAIT", "o:S r:SA o:A o:FA r:A", UPT_TCP_CLOSE_WAIT,
-	 UPT_CTINFO_ESTABLISHED_REPLY, 1, 60},
-	{"second fin: LAST_ACK", "o:S r:SA o:A o:FA r:A r:FA", UPT_TCP_LAST_ACK,
-	 UPT_CTINFO_ESTABLISHED_REPLY, 1, 30},
-	{"last ack: TIME_WAIT", "o:S r:SA o:A o:FA r:A r:FA o:A", UPT_TCP_TIME_WAIT,
-	 UPT_CTINFO_ESTABLISHED, 1, 120},
-	{"fin+ack together: LAST_ACK", "o:S r:SA o:A o:FA r:FA", UPT_TCP_LAST_ACK,
-	 UPT_CTINFO_ESTABLISHED_REPLY, 1, 30},
-	/* Close initiated by the server. */
-	{"server fin: FIN_WAIT", "o:S r:SA o:A r:FA", UPT_TCP_FIN_WAIT,
-	 UPT_CTINFO_ESTABLISHED_REPLY, 1, 120},
-	{"server close to TIME_WAIT", "o:S r:SA o:A r:FA o:A o:FA r:A", UPT_TCP_TIME_WAIT,
-	 UPT_CTINFO_ESTABLISHED_REPLY, 1, 120},
-	/* Resets. */
-	{"rst in ESTABLISHED: CLOSE 10s", "o:S r:SA o:A o:R", UPT_TCP_CLOSE, UPT_CTINFO_ESTABLISHED,
-	 1, 10},
-	{"server rst at exact seq: CLOSE", "o:S r:SA o:A r:R", UPT_TCP_CLOSE,
-	 UPT_CTINFO_ESTABLISHED_REPLY, 1, 10},
-	{"rst below acked seq invalid", "o:S r:SA o:A r:R@-10", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_INVALID, 1, 432000},
-	{"in-window inexact rst keeps state, timeout 10", "o:S r:SA o:A r:R@+10",
-	 UPT_TCP_ESTABLISHED, UPT_CTINFO_ESTABLISHED_REPLY, 1, 10},
-	{"rst answering syn deletes the entry", "o:S r:RAK", GONE, UPT_CTINFO_ESTABLISHED_REPLY, 0,
-	 ANY},
-	/* Simultaneous open. */
-	{"simultaneous syn: SYN_SENT2", "o:S r:S", UPT_TCP_SYN_SENT2, UPT_CTINFO_ESTABLISHED_REPLY, 0,
-	 120},
-	{"synack to SYN_SENT2: SYN_RECV", "o:S r:S o:SA", UPT_TCP_SYN_RECV, UPT_CTINFO_ESTABLISHED,
-	 0, 60},
-	{"reply ack completes simultaneous open", "o:S r:S o:SA r:A", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_ESTABLISHED_REPLY, 1, 432000},
-	/* Reopening. */
-	{"syn in TIME_WAIT reopens as a new entry", "o:S r:SA o:A o:FA r:A r:FA o:A o:SN",
-	 UPT_TCP_SYN_SENT, UPT_CTINFO_NEW, 0, 120},
-	{"syn after rst (CLOSE) reopens", "o:S r:SA o:A o:R o:SN", UPT_TCP_SYN_SENT,
-	 UPT_CTINFO_NEW, 0, 120},
-	/* Mid-stream pickup (nf_conntrack_tcp_loose = 1). */
-	{"ack picks up ESTABLISHED, 300s", "o:A", UPT_TCP_ESTABLISHED, UPT_CTINFO_NEW, 0, 300},
-	{"picked up: first reply not yet assured", "o:A r:A", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_ESTABLISHED_REPLY, 0, 300},
-	{"picked up: assured after a reply", "o:A r:A o:A", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_ESTABLISHED, 1, 432000},
-	/* Packets that cannot create an entry. */
-	{"synack creates nothing", "o:SA", GONE, UPT_CTINFO_INVALID, 0, ANY},
-	{"fin+ack creates nothing", "o:FA", GONE, UPT_CTINFO_INVALID, 0, ANY},
-	{"rst creates nothing", "o:R", GONE, UPT_CTINFO_INVALID, 0, ANY},
-	{"bare fin is an invalid flag combination", "o:F", GONE, UPT_CTINFO_INVALID, 0, ANY},
-	{"no flags invalid", "o:", GONE, UPT_CTINFO_INVALID, 0, ANY},
-	{"syn+fin invalid", "o:SF", GONE, UPT_CTINFO_INVALID, 0, ANY},
-	{"syn+rst invalid", "o:SR", GONE, UPT_CTINFO_INVALID, 0, ANY},
-	{"bad checksum at PREROUTING invalid", "o:SX", GONE, UPT_CTINFO_INVALID, 0, ANY},
-	{"psh/ecn bits do not matter", "o:SP", UPT_TCP_SYN_SENT, UPT_CTINFO_NEW, 0, 120},
-	/* Window tracking. */
-	{"seq beyond the window invalid", "o:S r:SA o:A o:PA+10@+200000", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_INVALID, 1, 432000},
-	{"ack of unseen data invalid", "o:S r:SA o:A o:A^+5000", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_INVALID, 1, 432000},
-	{"old retransmission ignored, not invalid", "o:S r:SA o:A o:PA+10@-200000",
-	 UPT_TCP_ESTABLISHED, UPT_CTINFO_ESTABLISHED, 1, 432000},
-	{"window scale used when both sides offer it",
-	 "o:Sw7 r:SAw7W1000 o:A r:AW1000 o:PA+10@+100000", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_ESTABLISHED, 1, ANY},
-	{"window scale off when only one side offers it",
-	 "o:Sw7 r:SAW1000 o:A r:AW1000 o:PA+10@+100000", UPT_TCP_ESTABLISHED, UPT_CTINFO_INVALID,
-	 1, ANY},
-	{"picked-up connections are tracked liberally", "o:A r:A o:PA+10@+900000",
-	 UPT_TCP_ESTABLISHED, UPT_CTINFO_ESTABLISHED, 1, ANY},
-	{"sack beyond sent data invalid when sack permitted", "o:Sp r:SAp o:A r:As1000",
-	 UPT_TCP_ESTABLISHED, UPT_CTINFO_INVALID, 1, 432000},
-	{"sack ignored unless the receiver permitted it", "o:S r:SA o:A r:As1000",
-	 UPT_TCP_ESTABLISHED, UPT_CTINFO_ESTABLISHED_REPLY, 1, 432000},
-	/* Shorter timeouts: retransmissions and a zero window. */
-	{"two identical acks: still 432000", "o:S r:SA o:A o:A o:A", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_ESTABLISHED, 1, 432000},
-	{"three retransmitted acks clamp to 300", "o:S r:SA o:A o:A o:A o:A", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_ESTABLISHED, 1, 300},
-	{"zero window clamps to 300", "o:S r:SA o:A r:AW0", UPT_TCP_ESTABLISHED,
-	 UPT_CTINFO_ESTABLISHED_REPLY, 1, 300},
+    /* Handshake (the kernel shows 431999: a jiffy passed before it printed). */
+    {"syn creates SYN_SENT", "o:S", UPT_TCP_SYN_SENT, UPT_CTINFO_NEW, 0, 120},
+    {"synack moves to SYN_RECV", "o:S r:SA", UPT_TCP_SYN_RECV, UPT_CTINFO_ESTABLISHED_REPLY, 0, 60},
+    {"third ack establishes and assures", "o:S r:SA o:A", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_ESTABLISHED, 1, 432000},
+    {"syn retransmit stays SYN_SENT, no refresh", "o:S o:ST50", UPT_TCP_SYN_SENT, UPT_CTINFO_NEW, 0,
+     70},
+    {"synack retransmit ignored in SYN_RECV", "o:S r:SA r:SA", UPT_TCP_SYN_RECV,
+     UPT_CTINFO_ESTABLISHED_REPLY, 0, 60},
+    {"reply ack in SYN_SENT ignored", "o:S r:A", UPT_TCP_SYN_SENT, UPT_CTINFO_ESTABLISHED_REPLY, 0,
+     120},
+    {"orig ack in SYN_SENT invalid", "o:S o:A", UPT_TCP_SYN_SENT, UPT_CTINFO_INVALID, 0, 120},
+    {"orig synack in SYN_SENT invalid", "o:S o:SA", UPT_TCP_SYN_SENT, UPT_CTINFO_INVALID, 0, 120},
+    {"fin in SYN_SENT invalid", "o:S o:FA", UPT_TCP_SYN_SENT, UPT_CTINFO_INVALID, 0, 120},
+    /* Data and unacknowledged data. */
+    {"unacked data clamps timeout to 300", "o:S r:SA o:A o:PA+100", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_ESTABLISHED, 1, 300},
+    {"acked data restores 432000", "o:S r:SA o:A o:PA+100 r:A", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_ESTABLISHED_REPLY, 1, 432000},
+    {"syn in ESTABLISHED ignored", "o:S r:SA o:A o:S", UPT_TCP_ESTABLISHED, UPT_CTINFO_ESTABLISHED,
+     1, 432000},
+    /* Close initiated by the client. */
+    {"client fin: FIN_WAIT", "o:S r:SA o:A o:FA", UPT_TCP_FIN_WAIT, UPT_CTINFO_ESTABLISHED, 1, 120},
+    {"ack of fin: CLOSE_WAIT", "o:S r:SA o:A o:FA r:A", UPT_TCP_CLOSE_WAIT,
+     UPT_CTINFO_ESTABLISHED_REPLY, 1, 60},
+    {"second fin: LAST_ACK", "o:S r:SA o:A o:FA r:A r:FA", UPT_TCP_LAST_ACK,
+     UPT_CTINFO_ESTABLISHED_REPLY, 1, 30},
+    {"last ack: TIME_WAIT", "o:S r:SA o:A o:FA r:A r:FA o:A", UPT_TCP_TIME_WAIT,
+     UPT_CTINFO_ESTABLISHED, 1, 120},
+    {"fin+ack together: LAST_ACK", "o:S r:SA o:A o:FA r:FA", UPT_TCP_LAST_ACK,
+     UPT_CTINFO_ESTABLISHED_REPLY, 1, 30},
+    /* Close initiated by the server. */
+    {"server fin: FIN_WAIT", "o:S r:SA o:A r:FA", UPT_TCP_FIN_WAIT, UPT_CTINFO_ESTABLISHED_REPLY, 1,
+     120},
+    {"server close to TIME_WAIT", "o:S r:SA o:A r:FA o:A o:FA r:A", UPT_TCP_TIME_WAIT,
+     UPT_CTINFO_ESTABLISHED_REPLY, 1, 120},
+    /* Resets. */
+    {"rst in ESTABLISHED: CLOSE 10s", "o:S r:SA o:A o:R", UPT_TCP_CLOSE, UPT_CTINFO_ESTABLISHED, 1,
+     10},
+    {"server rst at exact seq: CLOSE", "o:S r:SA o:A r:R", UPT_TCP_CLOSE,
+     UPT_CTINFO_ESTABLISHED_REPLY, 1, 10},
+    {"rst below acked seq invalid", "o:S r:SA o:A r:R@-10", UPT_TCP_ESTABLISHED, UPT_CTINFO_INVALID,
+     1, 432000},
+    {"in-window inexact rst keeps state, timeout 10", "o:S r:SA o:A r:R@+10", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_ESTABLISHED_REPLY, 1, 10},
+    {"rst answering syn deletes the entry", "o:S r:RAK", GONE, UPT_CTINFO_ESTABLISHED_REPLY, 0,
+     ANY},
+    /* Simultaneous open. */
+    {"simultaneous syn: SYN_SENT2", "o:S r:S", UPT_TCP_SYN_SENT2, UPT_CTINFO_ESTABLISHED_REPLY, 0,
+     120},
+    {"synack to SYN_SENT2: SYN_RECV", "o:S r:S o:SA", UPT_TCP_SYN_RECV, UPT_CTINFO_ESTABLISHED, 0,
+     60},
+    {"reply ack completes simultaneous open", "o:S r:S o:SA r:A", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_ESTABLISHED_REPLY, 1, 432000},
+    /* Reopening. */
+    {"syn in TIME_WAIT reopens as a new entry", "o:S r:SA o:A o:FA r:A r:FA o:A o:SN",
+     UPT_TCP_SYN_SENT, UPT_CTINFO_NEW, 0, 120},
+    {"syn after rst (CLOSE) reopens", "o:S r:SA o:A o:R o:SN", UPT_TCP_SYN_SENT, UPT_CTINFO_NEW, 0,
+     120},
+    /* Mid-stream pickup (nf_conntrack_tcp_loose = 1). */
+    {"ack picks up ESTABLISHED, 300s", "o:A", UPT_TCP_ESTABLISHED, UPT_CTINFO_NEW, 0, 300},
+    {"picked up: first reply not yet assured", "o:A r:A", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_ESTABLISHED_REPLY, 0, 300},
+    {"picked up: assured after a reply", "o:A r:A o:A", UPT_TCP_ESTABLISHED, UPT_CTINFO_ESTABLISHED,
+     1, 432000},
+    /* Packets that cannot create an entry. */
+    {"synack creates nothing", "o:SA", GONE, UPT_CTINFO_INVALID, 0, ANY},
+    {"fin+ack creates nothing", "o:FA", GONE, UPT_CTINFO_INVALID, 0, ANY},
+    {"rst creates nothing", "o:R", GONE, UPT_CTINFO_INVALID, 0, ANY},
+    {"bare fin is an invalid flag combination", "o:F", GONE, UPT_CTINFO_INVALID, 0, ANY},
+    {"no flags invalid", "o:", GONE, UPT_CTINFO_INVALID, 0, ANY},
+    {"syn+fin invalid", "o:SF", GONE, UPT_CTINFO_INVALID, 0, ANY},
+    {"syn+rst invalid", "o:SR", GONE, UPT_CTINFO_INVALID, 0, ANY},
+    {"bad checksum at PREROUTING invalid", "o:SX", GONE, UPT_CTINFO_INVALID, 0, ANY},
+    {"psh/ecn bits do not matter", "o:SP", UPT_TCP_SYN_SENT, UPT_CTINFO_NEW, 0, 120},
+    /* Window tracking. */
+    {"seq beyond the window invalid", "o:S r:SA o:A o:PA+10@+200000", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_INVALID, 1, 432000},
+    {"ack of unseen data invalid", "o:S r:SA o:A o:A^+5000", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_INVALID, 1, 432000},
+    {"old retransmission ignored, not invalid", "o:S r:SA o:A o:PA+10@-200000", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_ESTABLISHED, 1, 432000},
+    {"window scale used when both sides offer it", "o:Sw7 r:SAw7W1000 o:A r:AW1000 o:PA+10@+100000",
+     UPT_TCP_ESTABLISHED, UPT_CTINFO_ESTABLISHED, 1, ANY},
+    {"window scale off when only one side offers it",
+     "o:Sw7 r:SAW1000 o:A r:AW1000 o:PA+10@+100000", UPT_TCP_ESTABLISHED, UPT_CTINFO_INVALID, 1,
+     ANY},
+    {"picked-up connections are tracked liberally", "o:A r:A o:PA+10@+900000", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_ESTABLISHED, 1, ANY},
+    {"sack beyond sent data invalid when sack permitted", "o:Sp r:SAp o:A r:As1000",
+     UPT_TCP_ESTABLISHED, UPT_CTINFO_INVALID, 1, 432000},
+    {"sack ignored unless the receiver permitted it", "o:S r:SA o:A r:As1000", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_ESTABLISHED_REPLY, 1, 432000},
+    /* Shorter timeouts: retransmissions and a zero window. */
+    {"two identical acks: still 432000", "o:S r:SA o:A o:A o:A", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_ESTABLISHED, 1, 432000},
+    {"three retransmitted acks clamp to 300", "o:S r:SA o:A o:A o:A o:A", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_ESTABLISHED, 1, 300},
+    {"zero window clamps to 300", "o:S r:SA o:A r:AW0", UPT_TCP_ESTABLISHED,
+     UPT_CTINFO_ESTABLISHED_REPLY, 1, 300},
 };
 
 TEST(tcp_rows_follow_the_kernel)
@@ -370,7 +414,7 @@ TEST(tcp_reopen_replaces_the_old_entry)
 TEST(tcp_timeouts_table_matches_kernel_defaults)
 {
 	static const uint32_t want[UPT_TCP_STATE__COUNT] = {
-		120, 120, 60, 432000, 120, 60, 30, 120, 10, 120,
+	    120, 120, 60, 432000, 120, 60, 30, 120, 10, 120,
 	};
 
 	for (unsigned s = 0; s < UPT_TCP_STATE__COUNT; s++)
@@ -429,20 +473,20 @@ TEST(tcp_sysctls_change_the_verdicts)
 		int state;
 		int timeout;
 	} srows[] = {
-		{"nf_conntrack_tcp_loose", "0", "o:A", UPT_CTINFO_INVALID, GONE, ANY},
-		{"nf_conntrack_checksum", "0", "o:SX", UPT_CTINFO_NEW, UPT_TCP_SYN_SENT, 120},
-		{"net.netfilter.nf_conntrack_tcp_be_liberal", "1", "o:S r:SA o:A o:PA+10@+200000",
-		 UPT_CTINFO_ESTABLISHED, UPT_TCP_ESTABLISHED, ANY},
-		/* Not INVALID any more, but an inexact RST only shortens the timeout. */
-		{"nf_conntrack_tcp_ignore_invalid_rst", "1", "o:S r:SA o:A r:R@-10",
-		 UPT_CTINFO_ESTABLISHED_REPLY, UPT_TCP_ESTABLISHED, 10},
-		{"nf_conntrack_tcp_timeout_established", "100", "o:S r:SA o:A", UPT_CTINFO_ESTABLISHED,
-		 UPT_TCP_ESTABLISHED, 100},
-		{"nf_conntrack_tcp_timeout_syn_sent", "5", "o:S", UPT_CTINFO_NEW, UPT_TCP_SYN_SENT, 5},
-		{"nf_conntrack_tcp_timeout_unacknowledged", "77", "o:S r:SA o:A o:PA+100",
-		 UPT_CTINFO_ESTABLISHED, UPT_TCP_ESTABLISHED, 77},
-		{"nf_conntrack_tcp_max_retrans", "1", "o:S r:SA o:A o:A", UPT_CTINFO_ESTABLISHED,
-		 UPT_TCP_ESTABLISHED, 300},
+	    {"nf_conntrack_tcp_loose", "0", "o:A", UPT_CTINFO_INVALID, GONE, ANY},
+	    {"nf_conntrack_checksum", "0", "o:SX", UPT_CTINFO_NEW, UPT_TCP_SYN_SENT, 120},
+	    {"net.netfilter.nf_conntrack_tcp_be_liberal", "1", "o:S r:SA o:A o:PA+10@+200000",
+	     UPT_CTINFO_ESTABLISHED, UPT_TCP_ESTABLISHED, ANY},
+	    /* Not INVALID any more, but an inexact RST only shortens the timeout. */
+	    {"nf_conntrack_tcp_ignore_invalid_rst", "1", "o:S r:SA o:A r:R@-10",
+	     UPT_CTINFO_ESTABLISHED_REPLY, UPT_TCP_ESTABLISHED, 10},
+	    {"nf_conntrack_tcp_timeout_established", "100", "o:S r:SA o:A", UPT_CTINFO_ESTABLISHED,
+	     UPT_TCP_ESTABLISHED, 100},
+	    {"nf_conntrack_tcp_timeout_syn_sent", "5", "o:S", UPT_CTINFO_NEW, UPT_TCP_SYN_SENT, 5},
+	    {"nf_conntrack_tcp_timeout_unacknowledged", "77", "o:S r:SA o:A o:PA+100",
+	     UPT_CTINFO_ESTABLISHED, UPT_TCP_ESTABLISHED, 77},
+	    {"nf_conntrack_tcp_max_retrans", "1", "o:S r:SA o:A o:A", UPT_CTINFO_ESTABLISHED,
+	     UPT_TCP_ESTABLISHED, 300},
 	};
 
 	for (unsigned i = 0; i < sizeof(srows) / sizeof(srows[0]); i++) {
@@ -461,7 +505,8 @@ TEST(tcp_sysctls_change_the_verdicts)
 		} else if (ct) {
 			CHECK_EQ(ct->proto.tcp.state, srows[i].state);
 			if (srows[i].timeout != ANY)
-				CHECK_MSG(upt_ct_timeout_left(ct, c.now) == (uint32_t)srows[i].timeout,
+				CHECK_MSG(upt_ct_timeout_left(ct, c.now) ==
+					      (uint32_t)srows[i].timeout,
 					  "%s=%s: timeout %u", srows[i].name, srows[i].value,
 					  upt_ct_timeout_left(ct, c.now));
 		} else {
@@ -477,7 +522,8 @@ TEST(sysctl_names_and_values)
 	char buf[32];
 
 	CHECK_EQ(upt_ct_sysctl_get_str(t, "net.netfilter.nf_conntrack_tcp_timeout_established", buf,
-				       sizeof(buf)), 0);
+				       sizeof(buf)),
+		 0);
 	CHECK_STR(buf, "432000");
 	CHECK_EQ(upt_ct_sysctl_get_str(t, "nf_conntrack_tcp_loose", buf, sizeof(buf)), 0);
 	CHECK_STR(buf, "1");

@@ -14,10 +14,10 @@ static const struct {
 	size_t len;
 	uint64_t want;
 } vectors[] = {
-	{0, 0x726fdb47dd0e0e31ull},  {1, 0x74f839c593dc67fdull}, {2, 0x0d6c8009d9a94f5aull},
-	{3, 0x85676696d7fb7e2dull},  {4, 0xcf2794e0277187b7ull}, {5, 0x18765564cd99a68dull},
-	{6, 0xcbc9466e58fee3ceull},  {7, 0xab0200f58b01d137ull}, {8, 0x93f5f5799a932462ull},
-	{9, 0x9e0082df0ba9e4b0ull},  {15, 0xa129ca6149be45e5ull},
+    {0, 0x726fdb47dd0e0e31ull}, {1, 0x74f839c593dc67fdull},  {2, 0x0d6c8009d9a94f5aull},
+    {3, 0x85676696d7fb7e2dull}, {4, 0xcf2794e0277187b7ull},  {5, 0x18765564cd99a68dull},
+    {6, 0xcbc9466e58fee3ceull}, {7, 0xab0200f58b01d137ull},  {8, 0x93f5f5799a932462ull},
+    {9, 0x9e0082df0ba9e4b0ull}, {15, 0xa129ca6149be45e5ull},
 };
 
 TEST(siphash_matches_reference_vectors)
