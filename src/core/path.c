@@ -181,7 +181,8 @@ static bool conntrack_in(struct upt_walk *w, enum upt_hook hook)
 		trace_ct(w, UPT_TRACE_CT);
 		return true;
 	}
-	upt_ct_in(w->eng->ct, &w->d, hook, 0, w->x.now, &w->ctr);
+	upt_ct_in(w->eng->ct, &w->d, hook, w->x.zone_mark ? (uint16_t)w->x.mark : w->x.zone, w->x.now,
+		  &w->ctr);
 	if (w->ctr.drop_reason) {
 		finish(w, UPT_PKT_DROPPED, w->ctr.drop_reason);
 		return false;

@@ -55,6 +55,9 @@ struct upt_xt_pkt {
 	uint64_t now;
 	bool hotdrop;          /* a match asks for the packet to be dropped */
 	bool untrack;          /* raw table NOTRACK / CT --notrack asked for this */
+	uint16_t zone;         /* conntrack zone for the lookup (raw table CT --zone); 0 default */
+	bool zone_mark;        /* CT --zone mark: the zone is the low 16 bits of mark at lookup */
+	bool ct_tmpl;          /* a CT target ran: later CT/NOTRACK targets do nothing (kernel) */
 	uint16_t drop_reason;  /* set by a target that drops (REJECT) */
 	struct upt_engine *eng;
 	/* Trace sink (NULL: tracing off). */

@@ -4,4 +4,25 @@
 
 #include "rules/ext.h"
 
-const struct upt_ext_group upt_ext_conn = {NULL, 0, NULL, 0};
+extern const struct upt_match_ops upt_match_connmark, upt_match_helper;
+extern const struct upt_target_ops upt_target_CONNMARK, upt_target_NOTRACK, upt_target_CT,
+    upt_target_NETMAP;
+
+static const struct upt_match_ops *const matches[] = {
+    &upt_match_connmark,
+    &upt_match_helper,
+};
+
+static const struct upt_target_ops *const targets[] = {
+    &upt_target_CONNMARK,
+    &upt_target_NOTRACK,
+    &upt_target_CT,
+    &upt_target_NETMAP,
+};
+
+const struct upt_ext_group upt_ext_conn = {
+    matches,
+    sizeof(matches) / sizeof(matches[0]),
+    targets,
+    sizeof(targets) / sizeof(targets[0]),
+};

@@ -33,6 +33,9 @@ static const char *const implemented_files[] = {
     "libipt_LOG.t",	   "libxt_MARK.t",	"libipt_DNAT.t",      "libipt_SNAT.t",
     "libipt_MASQUERADE.t", "libxt_REDIRECT.t",	"libxt_standard.t",   "libipt_standard.t",
     "iptables.t",
+    /* connection-state group */
+    "libxt_connmark.t", "libxt_CONNMARK.t", "libxt_helper.t", "libxt_NOTRACK.t", "libxt_CT.t",
+    "libipt_NETMAP.t",
 };
 
 struct totals {
