@@ -324,10 +324,17 @@ int upt_ct_confirm(struct upt_ct_table *t, struct upt_ct *ct, uint64_t now)
 		t->stats.insert_failed++;
 		return -EEXIST;
 	}
-	first = slot_insert(t, ct_index(t, ct) * 2 + UPT_CT_DIR_ORIGINAL);
+	/*
+	 * REPLY first: when both tuples are the same (10.0.0.1:53 -> 10.0.0.1:53,
+	 * or a generic protocol to oneself) lookups meet the REPLY slot first and
+	 * later packets count as replies, as in the kernel, whose hash chains
+	 * get REPLY inserted at the head after ORIGINAL.  Linear probing with
+	 * backward-shift deletion keeps the order of equal tuples.
+	 */
+	first = slot_insert(t, ct_index(t, ct) * 2 + UPT_CT_DIR_REPLY);
 	if (first == UPT_CT_SLOT_EMPTY)
 		goto err_full;
-	if (slot_insert(t, ct_index(t, ct) * 2 + UPT_CT_DIR_REPLY) == UPT_CT_SLOT_EMPTY)
+	if (slot_insert(t, ct_index(t, ct) * 2 + UPT_CT_DIR_ORIGINAL) == UPT_CT_SLOT_EMPTY)
 		goto err_second;
 	ct->in_hash = 1;
 	ct->status |= UPT_IPS_CONFIRMED;

@@ -312,6 +312,37 @@ TEST(zones_separate_connections)
 	upt_ct_table_destroy(t);
 }
 
+/*
+ * A connection whose two tuples are equal (a host talking to its own port,
+ * or a generic protocol to itself): after the first packet the kernel
+ * classifies every packet as a reply (seen on 6.18: the second packet of
+ * proto 99 127.0.0.1 -> 127.0.0.1 and of udp 127.0.0.1:5005 -> 5005 matched
+ * "--ctstate ESTABLISHED --ctdir REPLY" and cleared [UNREPLIED]).
+ */
+TEST(self_inverse_tuple_later_packets_are_replies)
+{
+	struct upt_ct_table *t = ct_new_table(8);
+	struct upt_ct_result r;
+	struct frame f;
+	struct tpkt p;
+
+	frame_init(&f, 99, "127.0.0.1", 0, "127.0.0.1", 0);
+	tpkt_build(&p, &f);
+	r = ct_run(t, &p, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_NEW);
+	r = ct_run(t, &p, 2 * SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_ESTABLISHED_REPLY);
+	CHECK(r.ct && (r.ct->status & UPT_IPS_SEEN_REPLY));
+
+	tpkt_udp(&p, "127.0.0.1", 5005, "127.0.0.1", 5005);
+	r = ct_run(t, &p, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_NEW);
+	r = ct_run(t, &p, 2 * SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_ESTABLISHED_REPLY);
+	CHECK_EQ(upt_ct_count(t), 2);
+	upt_ct_table_destroy(t);
+}
+
 int main(void)
 {
 	RUN(udp_unreplied_replied_stream);
@@ -322,5 +353,6 @@ int main(void)
 	RUN(icmp_error_about_tcp_connection);
 	RUN(generic_protocols_get_600s_and_never_assured);
 	RUN(zones_separate_connections);
+	RUN(self_inverse_tuple_later_packets_are_replies);
 	return check_report("test_ct_proto");
 }
