@@ -2,7 +2,7 @@
 """Compare two captures frame by frame, ignoring timestamps.
 
 usage: pcapdiff.py EXPECTED.pcap ACTUAL.pcap [--ignore-ip-id]
-                   [--map-ports LO-HI --map-file FILE] [--ip-only]
+                   [--map-ports LO-HI[,LO-HI] --map-file FILE] [--ip-only]
 
 Prints one line per difference and a last line "FRAMES n SAME k"; exits 1
 when the captures differ.  --ignore-ip-id masks the IPv4 identification
@@ -12,7 +12,7 @@ because forwarded frames must match exactly.
 
 --map-ports LO-HI: the kernel chose NAT ports in LO-HI at random (SNAT with
 a port range).  A TCP/UDP port of an expected frame that differs from the
-actual one is accepted when both are in LO-HI and the pairing is one to one
+actual one is accepted when both are in the same LO-HI and the pairing is one to one
 over the whole comparison (a kernel port always maps to the same port of
 ours and back); the expected frame is then rewritten with our port and its
 L4 checksum recomputed (after checking the kernel's was right), and must
@@ -80,8 +80,8 @@ def csum16(b):
 class PortMap:
     """One-to-one pairing of kernel-chosen ports with ours, in LO-HI."""
 
-    def __init__(self, lo, hi, path):
-        self.lo, self.hi, self.path = lo, hi, path
+    def __init__(self, ranges, path):
+        self.ranges, self.path = ranges, path
         self.k2s, self.s2k = {}, {}
         try:
             with open(path) as f:
@@ -92,7 +92,7 @@ class PortMap:
             pass
 
     def pair(self, k, s):
-        if not (self.lo <= k <= self.hi and self.lo <= s <= self.hi):
+        if not any(lo <= k <= hi and lo <= s <= hi for lo, hi in self.ranges):
             return False
         if self.k2s.get(k, s) != s or self.s2k.get(s, k) != k:
             return False
@@ -160,8 +160,8 @@ def main():
     if "--map-ports" in argv:
         i = argv.index("--map-ports")
         j = argv.index("--map-file")
-        lo, hi = map(int, argv[i + 1].split("-"))
-        pm = PortMap(lo, hi, argv[j + 1])
+        ranges = [tuple(map(int, r.split("-"))) for r in argv[i + 1].split(",")]
+        pm = PortMap(ranges, argv[j + 1])
         for k in sorted((i, j), reverse=True):
             del argv[k:k + 2]
     args = [a for a in argv if not a.startswith("--")]

@@ -95,6 +95,9 @@ if [ -f "$sdir/kernel-nflog" ]; then
 fi
 rc=0
 upt_fg /usr/bin/python3 "$here/scen_$name.py" "$UPT_PREFIX" "$out" >"$out/driver.txt" 2>&1 || rc=$?
+# nfnetlink_log batches messages and sends them after its flush timeout (1 s,
+# /proc/net/netfilter/nfnetlink_log) when fewer than its queue threshold wait.
+[ -f "$sdir/kernel-nflog" ] && sleep 1.3
 upt_cap_stop_all
 nsconntrack=$(upt_ns gw)
 /usr/bin/python3 -c 'import sys; sys.path.insert(0, sys.argv[1]);
