@@ -157,6 +157,24 @@ uint32_t upt_engine_ifindex(const struct upt_engine *eng, const char *name);
 const char *upt_engine_ifname(const struct upt_engine *eng, uint32_t ifindex);
 unsigned upt_engine_iface_count(const struct upt_engine *eng);
 
+/* What `ip addr show` would say about one interface (for front ends such as explain). */
+#define UPT_IFACE_INFO_ADDRS 8
+struct upt_iface_info {
+	char name[UPT_IFNAMSIZ];
+	uint8_t mac[6];
+	bool up;
+	bool loopback;
+	uint16_t mtu;
+	uint16_t vlan_id; /* nonzero: a VLAN interface on `parent` */
+	uint32_t parent;  /* ifindex of the lower device of a VLAN interface */
+	unsigned naddr;   /* addr[0] is the primary */
+	uint32_t addr[UPT_IFACE_INFO_ADDRS]; /* host byte order */
+	uint8_t plen[UPT_IFACE_INFO_ADDRS];
+};
+/* 0, or -ENODEV when ifindex is unknown. */
+int upt_engine_iface_info(const struct upt_engine *eng, uint32_t ifindex,
+			  struct upt_iface_info *out);
+
 /*
  * Rules, in iptables-restore format.  Each table's COMMIT is applied
  * atomically; on any error nothing changes and err names the line.
