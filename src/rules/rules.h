@@ -83,4 +83,29 @@ unsigned upt_ruleset_run(struct upt_ruleset *set, enum upt_table table, enum upt
 int upt_rules_rule_roundtrip(enum upt_table table, const char *chain, const char *rule,
 			     struct upt_sb *out, char *err, size_t errlen);
 
+/*
+ * Listings (src/rules/list.c), byte for byte as iptables 1.8.9 prints them:
+ * -L (upt_rules_list) and -S (upt_rules_list_rules) of one table, all
+ * chains or `chain`, one rule when rulenum > 0.  A table never mentioned
+ * lists as a fresh one.  Returns 0, -ENOENT when the chain does not exist.
+ * Addresses are named (-L without -n) only through `resolve`, which
+ * returns NULL for "no name": the library itself does no lookups.
+ */
+#define UPT_LIST_NUMERIC 0x1u /* -n */
+#define UPT_LIST_VERBOSE 0x2u /* -v: counters, interfaces; -S: "-c P B" */
+#define UPT_LIST_EXACT   0x4u /* -x */
+#define UPT_LIST_LINENUM 0x8u /* --line-numbers */
+struct upt_list_opts {
+	unsigned flags; /* UPT_LIST_* */
+	const char *(*resolve)(uint32_t addr, void *ctx); /* host-order address */
+	void *resolve_ctx;
+};
+int upt_rules_list(const struct upt_rules *rs, enum upt_table table, const char *chain,
+		   unsigned rulenum, const struct upt_list_opts *o, struct upt_sb *out);
+int upt_rules_list_rules(const struct upt_rules *rs, enum upt_table table, const char *chain,
+			 unsigned rulenum, const struct upt_list_opts *o, struct upt_sb *out);
+/* The one-line echo `iptables -v -A ...` prints for each rule it adds or deletes. */
+struct upt_rule;
+void upt_rules_print_rule_brief(const struct upt_rule *r, struct upt_sb *sb);
+
 #endif
