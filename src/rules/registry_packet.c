@@ -4,4 +4,26 @@
 
 #include "rules/ext.h"
 
-const struct upt_ext_group upt_ext_packet = {NULL, 0, NULL, 0};
+extern const struct upt_match_ops upt_match_dscp, upt_match_tos, upt_match_ecn, upt_match_length,
+    upt_match_ttl, upt_match_mac, upt_match_pkttype, upt_match_tcpmss;
+extern const struct upt_target_ops upt_target_DSCP, upt_target_TOS, upt_target_TTL,
+    upt_target_CHECKSUM;
+
+static const struct upt_match_ops *const matches[] = {
+    &upt_match_dscp, &upt_match_tos,	 &upt_match_ecn,     &upt_match_length,
+    &upt_match_ttl,  &upt_match_mac,	 &upt_match_pkttype, &upt_match_tcpmss,
+};
+
+static const struct upt_target_ops *const targets[] = {
+    &upt_target_DSCP,
+    &upt_target_TOS,
+    &upt_target_TTL,
+    &upt_target_CHECKSUM,
+};
+
+const struct upt_ext_group upt_ext_packet = {
+    matches,
+    sizeof(matches) / sizeof(matches[0]),
+    targets,
+    sizeof(targets) / sizeof(targets[0]),
+};
