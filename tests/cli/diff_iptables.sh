@@ -23,7 +23,9 @@
 #
 # Only rules are configured: no interface is brought up and no packet is sent.
 # Environment: CLIDIFF_SEED=N another command list; CLIDIFF_OUT=DIR keeps both
-# sides' listings there; CLIDIFF_CMDS=FILE runs that command list instead.
+# sides' listings there; CLIDIFF_CMDS=FILE runs that command list instead;
+# CLIDIFF_STEP=1 also names the first command after which iptables-save -c
+# differs (slower: two saves per command).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 build=${1:-build}
@@ -37,8 +39,9 @@ fail_setup() {
 }
 
 [ "$(id -u)" = 0 ] || fail_setup "needs root (network namespaces and the real iptables)"
-command -v iptables >/dev/null && command -v iptables-save >/dev/null ||
-	fail_setup "the real iptables/iptables-save are not installed"
+for p in iptables iptables-save; do
+	command -v "$p" >/dev/null || fail_setup "the real $p is not installed"
+done
 ver=$(iptables --version 2>&1)
 case $ver in
 *"v1.8.9 (nf_tables)"*) ;;
@@ -73,6 +76,7 @@ ip netns add "$ns" || fail_setup "cannot create network namespace $ns"
 [ -z "$(ip netns exec "$ns" iptables-save)" ] || fail_setup "namespace $ns is not empty"
 
 out=()
+[ -n "${CLIDIFF_STEP:-}" ] && out+=(--step)
 if [ -n "${CLIDIFF_OUT:-}" ]; then
 	mkdir -p "$CLIDIFF_OUT" || fail_setup "cannot create $CLIDIFF_OUT"
 	out=(--out "$CLIDIFF_OUT")

@@ -150,6 +150,9 @@ def main():
 	ap.add_argument("--uptables", required=True, help="path of the uptables program")
 	ap.add_argument("--ruleset", required=True, help="rules file for uptables (missing at start)")
 	ap.add_argument("--out", help="directory to keep both sides' listings in")
+	ap.add_argument("--step", action="store_true",
+			help="also compare iptables-save -c after every command and name the "
+			"first command after which the two differ (a debugging aid)")
 	args = ap.parse_args()
 
 	bindir = os.path.dirname(os.path.abspath(args.uptables))
@@ -161,6 +164,7 @@ def main():
 	accepted = 0
 	status_diffs = []
 	gen_broken = []
+	diverged = False
 	with open(args.cmds) as f:
 		lines = [l.rstrip("\n") for l in f if l.strip()]
 	for lineno, line in enumerate(lines, 1):
@@ -183,6 +187,15 @@ def main():
 			rep.result(ri == ru, "exit status %d (uptables %d): iptables %s" %
 				   (ri, ru, cmdline),
 				   "iptables: %s\nuptables: %s" % (first_line(ei), first_line(eu)))
+		if args.step and not diverged:
+			a, _ = listing(ipt, ipt.save, ["-c"], True)
+			b, _ = listing(upt, upt.save, ["-c"], True)
+			if a != b:
+				diverged = True
+				print("note: iptables-save -c first differs after line %d: %s" %
+				      (lineno, cmdline))
+				for d in diff(a, b).split("\n"):
+					print("    " + d)
 	rep.result(not status_diffs, "exit status agrees on the %d commands iptables accepts"
 		   % accepted, "\n".join(status_diffs[:40]) +
 		   ("\n... %d more" % (len(status_diffs) - 40) if len(status_diffs) > 40 else ""))

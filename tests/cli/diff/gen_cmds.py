@@ -379,6 +379,26 @@ PROTOS = ["tcp", "tcp", "tcp", "udp", "udp", "icmp", None, None, None]
 ODD_PROTOS = ["47", "gre", "132", "TCP", "all", "udplite", "esp", "6", "17"]
 
 
+# Spellings that parse to the same rule, for delete and check by specification.
+SAME = {"--source": "-s", "--src": "-s", "--destination": "-d", "--dst": "-d",
+	"--in-interface": "-i", "--out-interface": "-o", "-s": "--source",
+	"-d": "--destination", "-i": "--in-interface", "-o": "--out-interface",
+	"TCP": "tcp", "--destination-ports": "--dports", "--source-ports": "--sports",
+	"--to": "--to-destination"}
+
+
+def respell(rule):
+	out = [SAME.get(w, w) for w in rule]
+	# The implicit protocol match written out: "-p tcp --dport" = "-p tcp -m tcp --dport".
+	for i in range(len(out) - 2):
+		if out[i] == "-p" and out[i + 1] in ("tcp", "udp", "icmp") and \
+				out[i + 2].startswith("--") and out[i + 2] != "--" + out[i + 1]:
+			if out[i + 2] in ("--sport", "--dport", "--syn", "--tcp-flags",
+					  "--tcp-option", "--icmp-type"):
+				return out[:i + 2] + ["-m", out[i + 1]] + out[i + 2:]
+	return out
+
+
 class Chain:
 	def __init__(self, name, home, builtin):
 		self.name = name
@@ -554,9 +574,11 @@ class Gen:
 		pos = self.r.n(1, len(chain.rules))
 		rule = chain.rules[pos - 1]
 		if by_spec:
-			# iptables deletes the first rule equal to the specification.
+			# iptables deletes the first rule equal to the specification,
+			# compared as parsed rules: sometimes spell it differently.
 			pos = chain.rules.index(rule) + 1
-			self.cmd(table, [self.r.pick(["-D", "--delete"]), chain.name] + rule)
+			spec = respell(rule) if self.r.p(0.3) else rule
+			self.cmd(table, [self.r.pick(["-D", "--delete"]), chain.name] + spec)
 		else:
 			self.cmd(table, ["-D", chain.name, str(pos)])
 		self.add_refs(table, rule, -1)
@@ -564,7 +586,8 @@ class Gen:
 
 	def check_rule(self, table, chain):
 		if chain.rules and self.r.p(0.6):
-			self.cmd(table, ["-C", chain.name] + self.r.pick(chain.rules))
+			rule = self.r.pick(chain.rules)
+			self.cmd(table, ["-C", chain.name] + (respell(rule) if self.r.p(0.3) else rule))
 		else:
 			rule = self.rule(table, chain)
 			self.cmd(table, ["-C", chain.name] + rule, "0" if rule in chain.rules else "1")
