@@ -130,6 +130,12 @@ int upt_engine_restore(struct upt_engine *eng, const char *text, size_t len, uns
 	rc = upt_ruleset_compile(eng->rules, eng->generation + 1, &next, err, errlen);
 	if (rc < 0)
 		return rc;
+	rc = upt_xt_conn_prepare(eng, next);
+	if (rc < 0) {
+		upt_ruleset_free(next);
+		snprintf(err, errlen, "out of memory");
+		return rc;
+	}
 	/* Packets run to completion between calls: swapping the pointer is the commit. */
 	upt_ruleset_free(eng->rs);
 	eng->rs = next;

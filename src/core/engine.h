@@ -134,6 +134,9 @@ static inline struct upt_iface *upt_iface_get(struct upt_engine *eng, uint32_t i
 
 /* names.c: none beyond the public ones. */
 
+/* xt_conn.c: turn on what the new ruleset's extensions need (accounting for connbytes). */
+int upt_xt_conn_prepare(struct upt_engine *eng, const struct upt_ruleset *rs);
+
 /* route.c */
 int upt_route_add(struct upt_engine *eng, const struct upt_route *r);
 const struct upt_route *upt_route_lookup(const struct upt_engine *eng, uint32_t daddr);

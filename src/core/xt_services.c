@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/rand.h"
 #include "core/engine.h"
 
 static struct upt_walk *walk_of(struct upt_xt_pkt *p)
@@ -80,4 +81,9 @@ const char *upt_xt_ifname(struct upt_xt_pkt *p, uint32_t ifindex)
 	const char *n = upt_engine_ifname(p->eng, ifindex);
 
 	return n ? n : "";
+}
+
+uint64_t upt_xt_random(struct upt_xt_pkt *p)
+{
+	return upt_rand_next(&p->eng->rng);
 }

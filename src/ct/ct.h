@@ -246,6 +246,26 @@ bool upt_tuple_from_pkt(const struct upt_pdesc *d, uint16_t zone, struct upt_tup
 uint32_t upt_ct_timeout_left(const struct upt_ct *ct, uint64_t now);
 
 /*
+ * Per-connection packet and byte counters (the kernel's nf_conntrack_acct
+ * extension), per direction.  Off in a new table, as the kernel's sysctl;
+ * upt_ct_acct_enable() turns it on for good (what a connbytes rule does in
+ * the kernel) and allocates the counters, one per pool entry.  Only
+ * connections created while it is on have counters.  A packet counts its IP
+ * total length when its tracker accepted it; ICMP errors (RELATED) and
+ * refused packets do not count.
+ */
+struct upt_ct_acct {
+	uint64_t packets[2], bytes[2]; /* [enum upt_ct_dir] */
+	uint32_t id;                   /* upt_ct.id of the owner; 0: no counters */
+	uint32_t pad;
+};
+/* 0, or -ENOMEM. Not on the packet path. */
+int upt_ct_acct_enable(struct upt_ct_table *t);
+bool upt_ct_acct_enabled(const struct upt_ct_table *t);
+/* The entry's counters; NULL when it has none (created while accounting was off). */
+const struct upt_ct_acct *upt_ct_acct_get(const struct upt_ct_table *t, const struct upt_ct *ct);
+
+/*
  * One line of /proc/net/nf_conntrack, without the trailing newline, exactly
  * as the kernel prints it.  Returns the length (like snprintf).
  */

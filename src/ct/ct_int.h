@@ -71,11 +71,16 @@ struct upt_ct_table {
 	uint64_t now_seen;	/* latest `now` passed in (for the clock-less lookups) */
 	uint64_t key[2];	/* SipHash key */
 	struct upt_ct_stats stats;
+	struct upt_ct_acct *acct; /* NULL until upt_ct_acct_enable(); indexed like pool */
 	struct upt_ct_sysctl sys;
 };
 
 /* How many pool entries one early-drop attempt may look at. */
 #define UPT_CT_EVICT_SCAN 64
+
+/* acct.c: give a new entry zeroed counters / count one accepted packet. */
+void upt_ct_acct_new(struct upt_ct_table *t, const struct upt_ct *ct);
+void upt_ct_acct_add(struct upt_ct_table *t, const struct upt_ct *ct, unsigned dir, uint32_t len);
 
 /* table.c */
 struct upt_ct *upt_ct_lookup(struct upt_ct_table *t, const struct upt_tuple *tu, uint64_t now,

@@ -244,6 +244,7 @@ void upt_ct_table_destroy(struct upt_ct_table *t)
 		return;
 	free(t->slots);
 	free(t->pool);
+	free(t->acct);
 	free(t);
 }
 

@@ -100,11 +100,13 @@ void upt_ct_in(struct upt_ct_table *t, struct upt_pdesc *d, unsigned hook, uint1
 			ct->tuple[UPT_CT_DIR_ORIGINAL] = tu;
 			upt_tuple_invert(&tu, &ct->tuple[UPT_CT_DIR_REPLY]);
 			ctinfo = UPT_CTINFO_NEW;
+			upt_ct_acct_new(t, ct);
 		}
 		p.dir = (uint8_t)dir;
 
 		v = track_packet(ct, &p);
 		if (v == UPT_CT_ACCEPT) {
+			upt_ct_acct_add(t, ct, dir, d->ip_len);
 			if (dir == UPT_CT_DIR_REPLY)
 				ct->status |= UPT_IPS_SEEN_REPLY;
 			res->ct = ct;

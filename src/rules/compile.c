@@ -327,6 +327,39 @@ out:
 	return rc;
 }
 
+/*
+ * Matches that share state by name (ext.h: share_key/share) are pointed at
+ * the first match of the same extension and name in the ruleset, in table,
+ * chain and rule order.  Quadratic in the number of such matches, at load
+ * time only.
+ */
+static void link_shared(struct upt_ruleset *set)
+{
+	for (int t = 0; t < UPT_TABLE__COUNT; t++)
+		for (uint32_t i = 0; i < set->t[t].nentries; i++) {
+			struct upt_centry *e = &set->t[t].e[i];
+			for (unsigned k = 0; k < e->nmatches; k++) {
+				const struct upt_match_ops *ops = e->matches[k].ops;
+				const char *key = ops->share && ops->share_key
+							  ? ops->share_key(e->matches[k].data)
+							  : NULL;
+				void *owner = NULL;
+				if (!key || !key[0])
+					continue;
+				for (int t2 = 0; t2 <= t && !owner; t2++)
+					for (uint32_t i2 = 0; i2 < set->t[t2].nentries && !owner; i2++) {
+						struct upt_centry *o = &set->t[t2].e[i2];
+						for (unsigned k2 = 0; k2 < o->nmatches && !owner; k2++)
+							if (o->matches[k2].ops == ops &&
+							    strcmp(ops->share_key(o->matches[k2].data),
+								   key) == 0)
+								owner = o->matches[k2].data;
+					}
+				ops->share(e->matches[k].data, owner);
+			}
+		}
+}
+
 int upt_ruleset_compile(const struct upt_rules *rs, uint64_t generation,
 			struct upt_ruleset **out, char *err, size_t errlen)
 {
@@ -353,6 +386,7 @@ int upt_ruleset_compile(const struct upt_rules *rs, uint64_t generation,
 		if ((rc = compile_table(tm, &set->t[t], err, errlen)) < 0)
 			goto fail;
 	}
+	link_shared(set);
 	*out = set;
 	return 0;
 fail:

@@ -177,5 +177,18 @@ void upt_xt_reject(struct upt_xt_pkt *p, enum upt_reject_with with);
 void upt_xt_log(struct upt_xt_pkt *p, unsigned level, const char *line);
 /* Name of an interface, "" when unknown. */
 const char *upt_xt_ifname(struct upt_xt_pkt *p, uint32_t ifindex);
+/* Route types (the kernel's RTN_* numbers) that upt_xt_addr_type answers. */
+#define UPT_RTN_UNICAST   1
+#define UPT_RTN_LOCAL     2
+#define UPT_RTN_BROADCAST 3
+#define UPT_RTN_MULTICAST 5
+/*
+ * addrtype: the type of `addr` in the host's local routing table, as the
+ * kernel's inet_dev_addr_type(); ifindex nonzero restricts the answer to
+ * routes of that interface (other interfaces' local/broadcast: UNICAST).
+ */
+unsigned upt_xt_addr_type(struct upt_xt_pkt *p, uint32_t addr, uint32_t ifindex);
+/* The engine's conntrack table (connbytes' counters, connlimit's lookups). */
+struct upt_ct_table *upt_xt_ct_table(struct upt_xt_pkt *p);
 
 #endif

@@ -35,7 +35,11 @@ static const char *const implemented_files[] = {
     "iptables.t",
     /* connection-state group */
     "libxt_connmark.t", "libxt_CONNMARK.t", "libxt_helper.t", "libxt_NOTRACK.t", "libxt_CT.t",
-    "libipt_NETMAP.t",
+    "libipt_NETMAP.t", "libxt_addrtype.t",
+    /* packet group */
+    "libxt_dscp.t", "libxt_DSCP.t", "libxt_tos.t", "libxt_TOS.t", "libxt_ecn.t",
+    "libxt_length.t", "libipt_ttl.t", "libipt_TTL.t", "libxt_mac.t", "libxt_pkttype.t",
+    "libxt_u32.t", "libxt_string.t", "libxt_tcpmss.t", "libxt_TCPMSS.t", "libxt_CHECKSUM.t",
 };
 
 struct totals {
