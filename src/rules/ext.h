@@ -55,6 +55,7 @@ struct upt_xt_pkt {
 	uint64_t now;
 	bool hotdrop;          /* a match asks for the packet to be dropped */
 	bool untrack;          /* raw table NOTRACK / CT --notrack asked for this */
+	bool nftrace;          /* raw table TRACE marked the packet (skb->nf_trace); not yet used by the core */
 	uint16_t zone;         /* conntrack zone for the lookup (raw table CT --zone); 0 default */
 	bool zone_mark;        /* CT --zone mark: the zone is the low 16 bits of mark at lookup */
 	bool ct_tmpl;          /* a CT target ran: later CT/NOTRACK targets do nothing (kernel) */
@@ -114,6 +115,18 @@ struct upt_match_ops {
 	/* The -L column text, each piece preceded by one space as iptables prints it. */
 	void (*print)(const void *data, struct upt_sb *sb, unsigned flags);
 	bool (*match)(const void *data, struct upt_xt_pkt *p);
+	/*
+	 * Optional, for state that rules share by name (recent --name,
+	 * hashlimit --hashlimit-name), as the kernel shares its per-netns
+	 * tables.  share_key gives the name ("" or NULL: nothing shared).
+	 * After building a ruleset the compiler calls share(data, owner) once
+	 * per such match, in table/chain/rule order, with owner the compiled
+	 * data block of the first match of the same ops and key (the match
+	 * itself for the first one).  Both blocks live as long as the
+	 * ruleset; the model's blocks are never linked.
+	 */
+	const char *(*share_key)(const void *data);
+	void (*share)(void *data, void *owner);
 };
 
 struct upt_target_ops {
@@ -175,6 +188,8 @@ enum upt_reject_with {
 void upt_xt_reject(struct upt_xt_pkt *p, enum upt_reject_with with);
 /* LOG: hand one line (kernel format, no syslog prefix) to the engine's log sink. */
 void upt_xt_log(struct upt_xt_pkt *p, unsigned level, const char *line);
+/* A random 64-bit value from the engine's generator (hash keys, random choices). */
+uint64_t upt_xt_random(struct upt_xt_pkt *p);
 /* Name of an interface, "" when unknown. */
 const char *upt_xt_ifname(struct upt_xt_pkt *p, uint32_t ifindex);
 /* Route types (the kernel's RTN_* numbers) that upt_xt_addr_type answers. */
