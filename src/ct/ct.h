@@ -38,7 +38,9 @@ enum upt_ct_dir { UPT_CT_DIR_ORIGINAL = 0, UPT_CT_DIR_REPLY = 1 };
  * A tuple, host byte order.  For TCP/UDP sport/dport are the ports.  For
  * ICMP (as the kernel): sport = echo identifier, dport = type << 8 | code of
  * the packet in that direction (request type in ORIGINAL, reply type in
- * REPLY).  For other protocols both are 0.
+ * REPLY).  For GRE the source and destination keys (the kernel's: 0 but for
+ * PPTP's GRE version 1, whose call ID is the destination key).  For other
+ * protocols both are 0.
  */
 struct upt_tuple {
 	uint32_t src, dst;
@@ -129,6 +131,9 @@ struct upt_ct {
 		struct {
 			uint64_t first_seen; /* UDP: when the entry was created (stream rule) */
 		} udp;
+		struct {
+			uint32_t timeout, stream_timeout; /* GRE: seconds, fixed at creation */
+		} gre;
 	} proto;
 	uint32_t pool_next;        /* pool free list; table-private */
 	uint8_t in_hash;           /* table-private */
@@ -163,6 +168,7 @@ struct upt_ct_sysctl {
 	uint32_t tcp_timeout[UPT_TCP_STATE__COUNT];
 	uint32_t tcp_timeout_max_retrans, tcp_timeout_unacknowledged;
 	uint32_t udp_timeout, udp_timeout_stream, icmp_timeout, generic_timeout;
+	uint32_t gre_timeout, gre_timeout_stream; /* 30, 180 */
 };
 void upt_ct_sysctl_get(const struct upt_ct_table *t, struct upt_ct_sysctl *out);
 void upt_ct_sysctl_set(struct upt_ct_table *t, const struct upt_ct_sysctl *in);

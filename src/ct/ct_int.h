@@ -13,7 +13,8 @@
 
 struct upt_pdesc;
 
-#define UPT_NSEC_PER_SEC 1000000000ull
+#define UPT_NSEC_PER_SEC   1000000000ull
+#define UPT_CT_IPPROTO_GRE 47
 
 /* Per-direction TCP flags: the kernel's IP_CT_TCP_FLAG_* values. */
 #define UPT_CT_TCP_FLAG_WINDOW_SCALE	    0x01
@@ -75,12 +76,12 @@ struct upt_ct_table {
 	struct upt_ct_sysctl sys;
 };
 
-/* How many pool entries one early-drop attempt may look at. */
-#define UPT_CT_EVICT_SCAN 64
-
 /* acct.c: give a new entry zeroed counters / count one accepted packet. */
 void upt_ct_acct_new(struct upt_ct_table *t, const struct upt_ct *ct);
 void upt_ct_acct_add(struct upt_ct_table *t, const struct upt_ct *ct, unsigned dir, uint32_t len);
+
+/* How many pool entries one early-drop attempt may look at. */
+#define UPT_CT_EVICT_SCAN 64
 
 /* table.c */
 struct upt_ct *upt_ct_lookup(struct upt_ct_table *t, const struct upt_tuple *tu, uint64_t now,
@@ -102,6 +103,10 @@ enum upt_ct_verdict upt_ct_tcp_packet(struct upt_ct *ct, const struct upt_ct_pkt
 enum upt_ct_verdict upt_ct_udp_packet(struct upt_ct *ct, const struct upt_ct_pkt *p);
 enum upt_ct_verdict upt_ct_icmp_packet(struct upt_ct *ct, const struct upt_ct_pkt *p);
 enum upt_ct_verdict upt_ct_generic_packet(struct upt_ct *ct, const struct upt_ct_pkt *p);
+enum upt_ct_verdict upt_ct_gre_packet(struct upt_ct *ct, const struct upt_ct_pkt *p);
+/* GRE keys of the GRE header at `off` (`avail` bytes); false when untrackable. */
+bool upt_ct_gre_keys(const struct upt_pdesc *d, uint32_t off, uint32_t avail, uint16_t *srckey,
+		     uint16_t *dstkey);
 
 /* ICMP type inversion (request <-> reply); false when the type has no inverse. */
 bool upt_ct_icmp_invert_type(uint8_t type, uint8_t *inv);

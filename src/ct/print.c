@@ -84,6 +84,9 @@ static void out_tuple(struct out *o, const struct upt_tuple *tu)
 		out_printf(o, "type=%u code=%u id=%u ", tu->dport >> 8, tu->dport & 0xff,
 			   tu->sport);
 		break;
+	case UPT_CT_IPPROTO_GRE:
+		out_printf(o, "srckey=0x%x dstkey=0x%x ", tu->sport, tu->dport);
+		break;
 	default:
 		break;
 	}
@@ -105,6 +108,9 @@ int upt_ct_format_proc(const struct upt_ct *ct, uint64_t now, char *buf, size_t 
 		   upt_ct_timeout_left(ct, now));
 	if (proto == UPT_IPPROTO_TCP)
 		out_printf(&o, "%s ", upt_tcp_state_name(ct->proto.tcp.state));
+	else if (proto == UPT_CT_IPPROTO_GRE)
+		out_printf(&o, "timeout=%u, stream_timeout=%u ", ct->proto.gre.timeout,
+			   ct->proto.gre.stream_timeout);
 	out_tuple(&o, &ct->tuple[UPT_CT_DIR_ORIGINAL]);
 	if (!(ct->status & UPT_IPS_SEEN_REPLY))
 		out_printf(&o, "[UNREPLIED] ");

@@ -3,10 +3,10 @@
  * Every protocol without its own tracker (nf_conntrack_proto_generic.c):
  * one entry per address pair and protocol, 600 s, never ASSURED.
  *
- * Known difference: the kernel has dedicated trackers for SCTP, DCCP, GRE
- * and UDP-Lite (ports/keys in the tuple, their own states and timeouts);
- * here those protocols are tracked as generic, so such a connection is one
- * entry per address pair and its /proc line differs from the kernel's.
+ * Known difference: the kernel (6.18) has dedicated trackers for SCTP and
+ * UDP-Lite (ports in the tuple, SCTP's own states and timeouts); here those
+ * protocols are tracked as generic, so such a connection is one entry per
+ * address pair and its /proc line differs from the kernel's.
  */
 #include "ct/ct.h"
 #include "ct/ct_int.h"

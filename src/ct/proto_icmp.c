@@ -96,6 +96,10 @@ static bool quoted_tuple(const struct upt_pdesc *d, uint16_t zone, struct upt_tu
 		tu->sport = in->sport;
 		tu->dport = in->dport;
 		break;
+	case UPT_CT_IPPROTO_GRE:
+		if (!upt_ct_gre_keys(d, in->l4_off, in->l4_avail, &tu->sport, &tu->dport))
+			return false;
+		break;
 	default:
 		break;
 	}

@@ -24,6 +24,8 @@ void upt_ct_sysctl_defaults(struct upt_ct_sysctl *sys)
 	sys->udp_timeout_stream = UPT_CT_TIMEOUT_UDP_STREAM;
 	sys->icmp_timeout = UPT_CT_TIMEOUT_ICMP;
 	sys->generic_timeout = UPT_CT_TIMEOUT_GENERIC;
+	sys->gre_timeout = 30;
+	sys->gre_timeout_stream = 180;
 }
 
 void upt_ct_sysctl_get(const struct upt_ct_table *t, struct upt_ct_sysctl *out)
@@ -71,6 +73,8 @@ static const struct knob knobs[] = {
     KNOB("udp_timeout_stream", K_SECS, udp_timeout_stream),
     KNOB("icmp_timeout", K_SECS, icmp_timeout),
     KNOB("generic_timeout", K_SECS, generic_timeout),
+    KNOB("gre_timeout", K_SECS, gre_timeout),
+    KNOB("gre_timeout_stream", K_SECS, gre_timeout_stream),
     {"max", K_MAX, 0},
 };
 

@@ -106,6 +106,10 @@ bool upt_tuple_from_pkt(const struct upt_pdesc *d, uint16_t zone, struct upt_tup
 		tu->dport = (uint16_t)(d->icmp_type << 8 | d->icmp_code);
 		break;
 	}
+	case UPT_CT_IPPROTO_GRE:
+		if (!upt_ct_gre_keys(d, d->l4_off, d->l4_len, &tu->sport, &tu->dport))
+			return false;
+		break;
 	default:
 		break;
 	}

@@ -6,7 +6,7 @@
  * nf_conntrack_inet_error() in nf_conntrack_core.c; the UDP 30 s
  * unreplied/replied values and the ICMP 30 s were also seen on the 6.18
  * kernel's /proc/net/nf_conntrack (29 s left right after the packets), and
- * the ICMP cases were replayed on it by tests/kernel/ct_icmp_rows.sh.
+ * the ICMP and GRE cases were replayed on it by tests/kernel/ct_proto_rows.sh.
  */
 #include <stdio.h>
 
@@ -276,22 +276,104 @@ TEST(generic_protocols_get_600s_and_never_assured)
 	struct tpkt p;
 	struct upt_ct_result r;
 
-	frame_init(&f, 47, A, 0, B, 0);
+	frame_init(&f, 99, A, 0, B, 0);
 	tpkt_build(&p, &f);
 	r = ct_run(t, &p, SEC);
 	CHECK_EQ(r.ctinfo, UPT_CTINFO_NEW);
 	CHECK(r.ct && upt_ct_timeout_left(r.ct, SEC) == 600);
-	frame_init(&f, 47, B, 0, A, 0);
+	frame_init(&f, 99, B, 0, A, 0);
 	tpkt_build(&p, &f);
 	r = ct_run(t, &p, 100 * SEC);
 	CHECK_EQ(r.ctinfo, UPT_CTINFO_ESTABLISHED_REPLY);
-	frame_init(&f, 47, A, 0, B, 0);
+	frame_init(&f, 99, A, 0, B, 0);
 	tpkt_build(&p, &f);
 	r = ct_run(t, &p, 200 * SEC);
 	CHECK_EQ(r.ctinfo, UPT_CTINFO_ESTABLISHED);
 	CHECK(r.ct && !(r.ct->status & UPT_IPS_ASSURED));
 	CHECK(r.ct && upt_ct_timeout_left(r.ct, 200 * SEC) == 600);
 	CHECK_EQ(upt_ct_count(t), 1);
+	upt_ct_table_destroy(t);
+}
+
+static struct upt_ct_result gre(struct upt_ct_table *t, const char *src, const char *dst,
+				const uint8_t *hdr, size_t len, uint64_t now)
+{
+	struct frame f;
+	struct tpkt p;
+
+	frame_init(&f, 47, src, 0, dst, 0);
+	f.payload = hdr;
+	f.payload_len = len;
+	tpkt_build(&p, &f);
+	return ct_run(t, &p, now);
+}
+
+/* Plain GRE: keys 0, 30 s until replied, then 180 s and ASSURED. */
+TEST(gre_unreplied_then_stream)
+{
+	static const uint8_t v0[4] = {0x00, 0x00, 0x08, 0x00}; /* no flags, IPv4 inside */
+	static const struct {
+		bool reply;
+		uint64_t at;
+		uint8_t ctinfo;
+		uint32_t timeout;
+		bool assured;
+	} steps[] = {
+	    {false, 1, UPT_CTINFO_NEW, 30, false},
+	    {true, 2, UPT_CTINFO_ESTABLISHED_REPLY, 30, false},
+	    {false, 2, UPT_CTINFO_ESTABLISHED, 180, true}, /* no 2 s rule, unlike UDP */
+	};
+	struct upt_ct_table *t = ct_new_table(8);
+
+	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		struct upt_ct_result r = gre(t, steps[i].reply ? B : A, steps[i].reply ? A : B, v0,
+					     sizeof(v0), steps[i].at * SEC);
+
+		CHECK_MSG(r.ctinfo == steps[i].ctinfo, "step %u: %s", i, upt_ctinfo_str(r.ctinfo));
+		if (!r.ct)
+			continue;
+		CHECK_EQ(upt_ct_timeout_left(r.ct, steps[i].at * SEC), steps[i].timeout);
+		CHECK_EQ(!!(r.ct->status & UPT_IPS_ASSURED), steps[i].assured);
+		CHECK_EQ(r.ct->tuple[0].sport, 0);
+		CHECK_EQ(r.ct->tuple[0].dport, 0);
+	}
+	CHECK_EQ(upt_ct_count(t), 1);
+	upt_ct_table_destroy(t);
+}
+
+/* PPTP's GRE v1: the call ID is the destination key; without the PPTP
+ * helper nothing maps the peer's call ID, so its packets are another entry. */
+TEST(gre_pptp_call_id_is_the_destination_key)
+{
+	/* K bit + version 1, protocol PPP, payload length 0, call id */
+	static const uint8_t a_to_b[8] = {0x20, 0x01, 0x88, 0x0b, 0x00, 0x00, 0x12, 0x34};
+	static const uint8_t b_to_a[8] = {0x20, 0x01, 0x88, 0x0b, 0x00, 0x00, 0x56, 0x78};
+	static const uint8_t not_ppp[8] = {0x20, 0x01, 0x08, 0x00, 0x00, 0x00, 0x12, 0x34};
+	struct upt_ct_table *t = ct_new_table(8);
+	struct upt_ct_result r;
+	char line[256];
+
+	r = gre(t, A, B, a_to_b, sizeof(a_to_b), SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_NEW);
+	CHECK(r.ct && r.ct->tuple[0].dport == 0x1234 && r.ct->tuple[0].sport == 0);
+	if (r.ct) {
+		upt_ct_format_proc(r.ct, SEC, line, sizeof(line));
+		CHECK_STR(line,
+			  "ipv4     2 gre      47 30 timeout=30, stream_timeout=180 "
+			  "src=192.0.2.1 dst=198.51.100.2 srckey=0x0 dstkey=0x1234 [UNREPLIED] "
+			  "src=198.51.100.2 dst=192.0.2.1 srckey=0x1234 dstkey=0x0 mark=0 "
+			  "zone=0 use=2");
+	}
+	r = gre(t, B, A, b_to_a, sizeof(b_to_a), SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_NEW);
+	CHECK_EQ(upt_ct_count(t), 2);
+	/* Version 1 must carry PPP; anything else is not tracked. */
+	r = gre(t, A, B, not_ppp, sizeof(not_ppp), SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_INVALID);
+	/* Too short for the call ID: keys 0, like generic. */
+	r = gre(t, A, B, a_to_b, 4, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_NEW);
+	CHECK(r.ct && r.ct->tuple[0].dport == 0);
 	upt_ct_table_destroy(t);
 }
 
@@ -352,6 +434,8 @@ int main(void)
 	RUN(icmp_error_about_a_ping_is_related);
 	RUN(icmp_error_about_tcp_connection);
 	RUN(generic_protocols_get_600s_and_never_assured);
+	RUN(gre_unreplied_then_stream);
+	RUN(gre_pptp_call_id_is_the_destination_key);
 	RUN(zones_separate_connections);
 	RUN(self_inverse_tuple_later_packets_are_replies);
 	return check_report("test_ct_proto");

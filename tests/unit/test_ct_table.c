@@ -454,6 +454,10 @@ static const char gold_icmp_echo[] =
 static const char gold_icmp_unreplied[] =
     "ipv4     2 icmp     1 29 src=127.0.0.1 dst=127.0.0.1 type=17 code=0 id=4677 [UNREPLIED] "
     "src=127.0.0.1 dst=127.0.0.1 type=18 code=0 id=4677 mark=0 zone=0 use=2";
+static const char gold_gre[] =
+    "ipv4     2 gre      47 29 timeout=30, stream_timeout=180 src=127.0.0.1 dst=127.0.0.1 "
+    "srckey=0x0 dstkey=0x0 [UNREPLIED] src=127.0.0.1 dst=127.0.0.1 srckey=0x0 dstkey=0x0 "
+    "mark=0 zone=0 use=2";
 static const char gold_generic[] =
     "ipv4     2 unknown  99 599 src=127.0.0.1 dst=127.0.0.1 [UNREPLIED] src=127.0.0.1 "
     "dst=127.0.0.1 mark=0 zone=0 use=2";
@@ -525,6 +529,13 @@ TEST(proc_lines_match_the_kernel)
 	tpkt_icmp(&p, "127.0.0.1", "127.0.0.1", UPT_ICMP_ADDRESS, 4677);
 	r = ct_run(t, &p, now);
 	check_line(r.ct, now + ms, gold_icmp_unreplied);
+
+	frame_init(&f, 47, "127.0.0.1", 0, "127.0.0.1", 0);
+	f.payload = (const uint8_t[]){0, 0, 8, 0};
+	f.payload_len = 4;
+	tpkt_build(&p, &f);
+	r = ct_run(t, &p, now);
+	check_line(r.ct, now + ms, gold_gre);
 
 	frame_init(&f, 99, "127.0.0.1", 0, "127.0.0.1", 0);
 	tpkt_build(&p, &f);

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Replays the ICMP cases of tests/unit/test_ct_proto.c against the real
-# kernel (see ct_icmp_rows.py): the ctstate each crafted packet gets at the
-# gateway's PREROUTING.
+# Replays the ICMP and GRE cases of tests/unit/test_ct_proto.c against the
+# real kernel (see ct_proto_rows.py): the ctstate each crafted packet gets at
+# the gateway's PREROUTING, and for some the gateway's /proc entry.
 #
-#   usage: tests/kernel/ct_icmp_rows.sh [OUTFILE]   (root; prints "ct_icmp_rows: N passed, M failed")
+#   usage: tests/kernel/ct_proto_rows.sh [OUTFILE]   (root; prints "ct_proto_rows: N passed, M failed")
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/kernel/lib.sh
@@ -19,4 +19,4 @@ done
 for st in NEW ESTABLISHED RELATED INVALID UNTRACKED; do
 	upt_x gw iptables -t mangle -A PREROUTING -m conntrack --ctstate "$st"
 done
-upt_fg /usr/bin/python3 "$here/ct_icmp_rows.py" "$UPT_PREFIX" | tee "$out"
+upt_fg /usr/bin/python3 "$here/ct_proto_rows.py" "$UPT_PREFIX" | tee "$out"

@@ -1,19 +1,20 @@
-"""ICMP cases of tests/unit/test_ct_proto.c on the real kernel.
+"""ICMP and GRE cases of tests/unit/test_ct_proto.c on the real kernel.
 
-usage: ct_icmp_rows.py PREFIX   (driven by ct_icmp_rows.sh)
+usage: ct_proto_rows.py PREFIX   (driven by ct_proto_rows.sh)
 
 A = the client (198.51.100.2, gateway eth0 side), B = the server
 (192.168.1.2, eth1 side), R = a router on B's side (192.168.1.77), X = a
 third host on A's side.  Each case sends one or more crafted packets and
 compares the ctstate of the last one (seen by counting rules in mangle
-PREROUTING) with what the unit test expects of uptables.
+PREROUTING) with what the unit test expects of uptables; a case may also
+name a text that must appear in the gateway's /proc/net/nf_conntrack.
 """
 
 import logging
 import sys
 import time
 
-from nsutil import counters, netns, nsrun
+from nsutil import counters, ct_proc, netns, nsrun
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 from scapy.all import ICMP, IP, UDP, Ether, Raw, conf, raw  # noqa: E402
@@ -65,6 +66,16 @@ def query(src, dst, type_, id_):
     return IP(src=src, dst=dst) / ICMP(type=type_, id=id_, seq=1)
 
 
+def gre(src, dst, hdr):
+    return IP(src=src, dst=dst, proto=47) / Raw(bytes(hdr))
+
+
+GRE_V0 = [0, 0, 8, 0]
+PPTP_A = [0x20, 0x01, 0x88, 0x0b, 0, 0, 0x12, 0x34]
+PPTP_B = [0x20, 0x01, 0x88, 0x0b, 0, 0, 0x56, 0x78]
+NOT_PPP = [0x20, 0x01, 0x08, 0x00, 0, 0, 0x12, 0x34]
+
+
 CASES = [
     # (name, packets to send first, packet judged, expected ctstate)
     ("error about an unknown flow", [], error(B, A, udp_a_b()), "INVALID"),
@@ -88,25 +99,41 @@ CASES = [
     ("router advertisement", [], query(A, B, 9, 0), "INVALID"),
     ("router solicitation", [], query(A, B, 10, 0), "INVALID"),
     ("type 19", [], query(A, B, 19, 0), "INVALID"),
+    ("gre", [], gre(A, B, GRE_V0), "NEW",
+     "gre      47 29 timeout=30, stream_timeout=180 src=%s dst=%s srckey=0x0 dstkey=0x0 "
+     "[UNREPLIED]" % (A, B)),
+    ("gre reply", [gre(A, B, GRE_V0)], gre(B, A, GRE_V0), "ESTABLISHED", " 29 timeout=30"),
+    ("gre after reply: stream, assured", [gre(A, B, GRE_V0), gre(B, A, GRE_V0)],
+     gre(A, B, GRE_V0), "ESTABLISHED", "[ASSURED]"),
+    ("pptp gre: call id is dstkey", [], gre(A, B, PPTP_A), "NEW",
+     "srckey=0x0 dstkey=0x1234 [UNREPLIED] src=%s dst=%s srckey=0x1234 dstkey=0x0" % (B, A)),
+    ("pptp gre: peer's call id is another entry", [gre(A, B, PPTP_A)], gre(B, A, PPTP_B),
+     "NEW"),
+    ("gre v1 without ppp", [], gre(A, B, NOT_PPP), "INVALID"),
+    ("pptp gre too short for the call id", [], gre(A, B, PPTP_A[:4]), "NEW",
+     "srckey=0x0 dstkey=0x0"),
 ]
 
 
 def main():
     lab = Lab(sys.argv[1])
     npass = nfail = 0
-    for name, first, judged, want in CASES:
+    for name, first, judged, want, *proc in CASES:
         nsrun(lab.gw, "conntrack", "-F")
         time.sleep(SETTLE)
         for p in first:
             lab.send(p)
         got = lab.send(judged)
+        table = ct_proc(lab.gw)
+        if proc and proc[0] not in table:
+            got += " (/proc lacks %r:\n%s)" % (proc[0], table)
         if got == want:
             npass += 1
             print("ok   %s: %s" % (name, got))
         else:
             nfail += 1
             print("FAIL %s: %s, want %s" % (name, got, want))
-    print("ct_icmp_rows: %d passed, %d failed" % (npass, nfail))
+    print("ct_proto_rows: %d passed, %d failed" % (npass, nfail))
     return 1 if nfail else 0
 
 
