@@ -381,6 +381,56 @@ static int do_list(struct cli_store *st, enum upt_table t, const struct upt_cmd 
 	return cli_store_commit(st);
 }
 
+/*
+ * What iptables-nft 1.8.9 lets through its parser but the kernel then
+ * refuses (checked on this machine): an inverted address with a zero mask
+ * ("! -s 10.1.2.3/0"), and deleting a built-in chain.  Returns an exit
+ * status, 0 to go on, -1 for "succeeds without changing anything".
+ */
+static int kernel_refuses(const struct upt_cmd *cmd, const struct upt_table_model *tm)
+{
+	const char *verb = cmd->kind == UPT_CMD_APPEND    ? "RULE_APPEND"
+			   : cmd->kind == UPT_CMD_INSERT  ? "RULE_INSERT"
+			   : cmd->kind == UPT_CMD_REPLACE ? "RULE_REPLACE"
+							  : NULL;
+
+	for (unsigned i = 0; verb && i < cmd->nrules; i++) {
+		const struct upt_ipspec *ip = &cmd->rules[i]->ip;
+		if (((ip->invflags & UPT_INV_SRCIP) && !ip->smsk) ||
+		    ((ip->invflags & UPT_INV_DSTIP) && !ip->dmsk)) {
+			fprintf(stderr, PROG ": %s failed (Invalid argument): rule in chain %s\n",
+				verb, cmd->chain);
+			return CLI_EXIT_RESOURCE;
+		}
+	}
+	if (cmd->kind == UPT_CMD_DELETE_CHAIN && cmd->chain) {
+		const struct upt_chain *c = upt_table_chain(tm, cmd->chain);
+		if (!c || c->hook < 0)
+			return 0;
+		if (!c->exists) {
+			fprintf(stderr, PROG ": No chain/target/match by that name.\n");
+			return CLI_EXIT_OTHER;
+		}
+		if (c->policy == UPT_V_DROP) {
+			fprintf(stderr, PROG ": Directory not empty.\n");
+			return CLI_EXIT_OTHER;
+		}
+		if (c->nrules) {
+			fprintf(stderr,
+				PROG ": CHAIN_DEL failed (Device or resource busy): chain %s\n",
+				c->name);
+			return CLI_EXIT_RESOURCE;
+		}
+		/*
+		 * An empty ACCEPT built-in chain is removed from the kernel and
+		 * listed as before (iptables-nft shows missing built-ins as
+		 * fresh ones): nothing to change in the file.
+		 */
+		return -1;
+	}
+	return 0;
+}
+
 static int run(struct opts *o)
 {
 	struct cli_store st;
@@ -414,6 +464,11 @@ static int run(struct opts *o)
 	}
 	if (cmd.verbose)
 		echo_verbose(&cmd, &st.rs->t[t]);
+
+	if ((rc = kernel_refuses(&cmd, &st.rs->t[t])) != 0) {
+		rc = rc < 0 ? 0 : rc;
+		goto out_cmd;
+	}
 
 	switch (cmd.kind) {
 	case UPT_CMD_LIST:
@@ -460,6 +515,7 @@ static int run(struct opts *o)
 		break;
 	}
 	}
+out_cmd:
 	upt_cmd_free(&cmd);
 out:
 	cli_store_close(&st);

@@ -37,6 +37,7 @@ static const struct {
 	{"Bad built-in chain name", CLI_EXIT_OTHER},
 	{"Bad policy name", CLI_EXIT_OTHER},
 	{"CHAIN_DEL failed", CLI_EXIT_RESOURCE},
+	{"RULE_", CLI_EXIT_RESOURCE}, /* RULE_APPEND failed (...): the kernel refused the rule */
 	{"out of memory", CLI_EXIT_RESOURCE},
 };
 
