@@ -4,14 +4,15 @@
 
 #include "rules/ext.h"
 
-extern const struct upt_match_ops upt_match_addrtype, upt_match_connbytes, upt_match_connmark,
-    upt_match_helper;
+extern const struct upt_match_ops upt_match_addrtype, upt_match_connbytes, upt_match_connlimit,
+    upt_match_connmark, upt_match_helper;
 extern const struct upt_target_ops upt_target_CONNMARK, upt_target_NOTRACK, upt_target_CT,
     upt_target_NETMAP;
 
 static const struct upt_match_ops *const matches[] = {
     &upt_match_addrtype,
     &upt_match_connbytes,
+    &upt_match_connlimit,
     &upt_match_connmark,
     &upt_match_helper,
 };

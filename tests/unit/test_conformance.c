@@ -36,6 +36,7 @@ static const char *const implemented_files[] = {
     /* connection-state group */
     "libxt_connmark.t", "libxt_CONNMARK.t", "libxt_helper.t", "libxt_NOTRACK.t", "libxt_CT.t",
     "libipt_NETMAP.t", "libxt_addrtype.t", "libxt_connbytes.t",
+    "libipt_connlimit.t", "libxt_connlimit.t",
     /* packet group */
     "libxt_dscp.t", "libxt_DSCP.t", "libxt_tos.t", "libxt_TOS.t", "libxt_ecn.t",
     "libxt_length.t", "libipt_ttl.t", "libipt_TTL.t", "libxt_mac.t", "libxt_pkttype.t",
