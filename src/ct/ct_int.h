@@ -13,8 +13,9 @@
 
 struct upt_pdesc;
 
-#define UPT_NSEC_PER_SEC   1000000000ull
-#define UPT_CT_IPPROTO_GRE 47
+#define UPT_NSEC_PER_SEC       1000000000ull
+#define UPT_CT_IPPROTO_GRE     47
+#define UPT_CT_IPPROTO_UDPLITE 136
 
 /* Per-direction TCP flags: the kernel's IP_CT_TCP_FLAG_* values. */
 #define UPT_CT_TCP_FLAG_WINDOW_SCALE	    0x01
@@ -104,6 +105,7 @@ enum upt_ct_verdict upt_ct_udp_packet(struct upt_ct *ct, const struct upt_ct_pkt
 enum upt_ct_verdict upt_ct_icmp_packet(struct upt_ct *ct, const struct upt_ct_pkt *p);
 enum upt_ct_verdict upt_ct_generic_packet(struct upt_ct *ct, const struct upt_ct_pkt *p);
 enum upt_ct_verdict upt_ct_gre_packet(struct upt_ct *ct, const struct upt_ct_pkt *p);
+enum upt_ct_verdict upt_ct_udplite_packet(struct upt_ct *ct, const struct upt_ct_pkt *p);
 /* GRE keys of the GRE header at `off` (`avail` bytes); false when untrackable. */
 bool upt_ct_gre_keys(const struct upt_pdesc *d, uint32_t off, uint32_t avail, uint16_t *srckey,
 		     uint16_t *dstkey);

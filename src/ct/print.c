@@ -45,7 +45,12 @@ static void out_addr(struct out *o, const char *prefix, uint32_t a)
 		   a & 0xff);
 }
 
-/* The kernel's l4proto_name(). */
+/*
+ * The kernel prints the name of the tracker (l4proto_name() of the
+ * l4proto that handled the entry), so protocols without a tracker of
+ * their own -- here SCTP too, as in a kernel built without
+ * CONFIG_NF_CT_PROTO_SCTP -- print "unknown".
+ */
 static const char *l4_name(uint8_t proto)
 {
 	switch (proto) {
@@ -55,15 +60,9 @@ static const char *l4_name(uint8_t proto)
 		return "udp";
 	case UPT_IPPROTO_ICMP:
 		return "icmp";
-	case 33:
-		return "dccp";
-	case 47:
+	case UPT_CT_IPPROTO_GRE:
 		return "gre";
-	case 58:
-		return "icmpv6";
-	case 132:
-		return "sctp";
-	case 136:
+	case UPT_CT_IPPROTO_UDPLITE:
 		return "udplite";
 	default:
 		return "unknown";
@@ -78,6 +77,7 @@ static void out_tuple(struct out *o, const struct upt_tuple *tu)
 	switch (tu->proto) {
 	case UPT_IPPROTO_TCP:
 	case UPT_IPPROTO_UDP:
+	case UPT_CT_IPPROTO_UDPLITE:
 		out_printf(o, "sport=%u dport=%u ", tu->sport, tu->dport);
 		break;
 	case UPT_IPPROTO_ICMP:

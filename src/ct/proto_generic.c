@@ -3,10 +3,11 @@
  * Every protocol without its own tracker (nf_conntrack_proto_generic.c):
  * one entry per address pair and protocol, 600 s, never ASSURED.
  *
- * Known difference: the kernel (6.18) has dedicated trackers for SCTP and
- * UDP-Lite (ports in the tuple, SCTP's own states and timeouts); here those
- * protocols are tracked as generic, so such a connection is one entry per
- * address pair and its /proc line differs from the kernel's.
+ * Known difference: the kernel (6.18) has a dedicated tracker for SCTP
+ * (ports in the tuple, its own states and timeouts); here SCTP is tracked as
+ * generic, like a kernel built without CONFIG_NF_CT_PROTO_SCTP: one entry
+ * per address pair, printed as "unknown".  (DCCP has no tracker in 6.18 any
+ * more: generic on both sides.)
  */
 #include "ct/ct.h"
 #include "ct/ct_int.h"

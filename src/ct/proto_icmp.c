@@ -83,6 +83,7 @@ static bool quoted_tuple(const struct upt_pdesc *d, uint16_t zone, struct upt_tu
 	switch (in->proto) {
 	case UPT_IPPROTO_TCP:
 	case UPT_IPPROTO_UDP:
+	case UPT_CT_IPPROTO_UDPLITE:
 		/* The kernel reads only the two ports here (4 bytes), fewer
 		 * than the 8 that make the parser's ports_ok. */
 		if (in->l4_avail < 4 || !upt_pkt_load16(d, in->l4_off, &tu->sport) ||

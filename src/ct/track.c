@@ -30,6 +30,8 @@ static enum upt_ct_verdict track_packet(struct upt_ct *ct, const struct upt_ct_p
 		return upt_ct_icmp_packet(ct, p);
 	case UPT_CT_IPPROTO_GRE:
 		return upt_ct_gre_packet(ct, p);
+	case UPT_CT_IPPROTO_UDPLITE:
+		return upt_ct_udplite_packet(ct, p);
 	default:
 		return upt_ct_generic_packet(ct, p);
 	}

@@ -106,6 +106,12 @@ bool upt_tuple_from_pkt(const struct upt_pdesc *d, uint16_t zone, struct upt_tup
 		tu->dport = (uint16_t)(d->icmp_type << 8 | d->icmp_code);
 		break;
 	}
+	case UPT_CT_IPPROTO_UDPLITE:
+		/* No parsed ports here: the kernel needs just these 4 bytes. */
+		if (d->l4_len < 4 || !upt_pkt_load16(d, d->l4_off, &tu->sport) ||
+		    !upt_pkt_load16(d, (uint32_t)d->l4_off + 2, &tu->dport))
+			return false;
+		break;
 	case UPT_CT_IPPROTO_GRE:
 		if (!upt_ct_gre_keys(d, d->l4_off, d->l4_len, &tu->sport, &tu->dport))
 			return false;

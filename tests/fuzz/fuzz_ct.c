@@ -87,7 +87,7 @@ static void random_frame(struct frame *f, uint8_t *quote_buf, size_t quote_cap)
 		proto = UPT_IPPROTO_ICMP;
 		break;
 	case 8:
-		proto = 47;
+		proto = rnd(2) ? 47 : 136; /* GRE, UDP-Lite */
 		break;
 	default:
 		proto = 0;

@@ -11,6 +11,8 @@ name a text that must appear in the gateway's /proc/net/nf_conntrack.
 """
 
 import logging
+import socket
+import struct
 import sys
 import time
 
@@ -70,6 +72,27 @@ def gre(src, dst, hdr):
     return IP(src=src, dst=dst, proto=47) / Raw(bytes(hdr))
 
 
+def udplite(src, sport, dst, dport, cscov=0, good=True, pseudo_proto=17):
+    """UDP-Lite with 8 data bytes; checksum over cscov bytes (0: all).
+
+    The kernel checks the sum with protocol 17 in the pseudo-header (see
+    src/ct/proto_udp.c), so that is the default here."""
+    seg = bytearray(struct.pack("!HHHH", sport, dport, cscov, 0) + bytes(range(1, 9)))
+    words = struct.unpack("!4H", socket.inet_aton(src) + socket.inet_aton(dst))
+    s = sum(words) + pseudo_proto + len(seg)
+    cov = bytes(seg[:cscov or len(seg)])
+    if len(cov) % 2:
+        cov += b"\0"
+    s += sum(struct.unpack("!%dH" % (len(cov) // 2), cov))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    c = ~s & 0xffff
+    if not good:
+        c ^= 0x0101
+    seg[6:8] = struct.pack("!H", c)
+    return IP(src=src, dst=dst, proto=136) / Raw(bytes(seg))
+
+
 GRE_V0 = [0, 0, 8, 0]
 PPTP_A = [0x20, 0x01, 0x88, 0x0b, 0, 0, 0x12, 0x34]
 PPTP_B = [0x20, 0x01, 0x88, 0x0b, 0, 0, 0x56, 0x78]
@@ -112,6 +135,19 @@ CASES = [
     ("gre v1 without ppp", [], gre(A, B, NOT_PPP), "INVALID"),
     ("pptp gre too short for the call id", [], gre(A, B, PPTP_A[:4]), "NEW",
      "srckey=0x0 dstkey=0x0"),
+    ("udplite", [], udplite(A, 1111, B, 2222), "NEW",
+     "udplite  136 29 src=%s dst=%s sport=1111 dport=2222 [UNREPLIED] src=%s dst=%s "
+     "sport=2222 dport=1111 mark=0" % (A, B, B, A)),
+    ("udplite reply, header-only coverage", [udplite(A, 1111, B, 2222)],
+     udplite(B, 2222, A, 1111, cscov=8), "ESTABLISHED", "udplite  136 29 "),
+    ("udplite after reply: 120 s, assured",
+     [udplite(A, 1111, B, 2222), udplite(B, 2222, A, 1111)], udplite(A, 1111, B, 2222),
+     "ESTABLISHED", "[ASSURED]"),
+    ("udplite bad checksum", [], udplite(A, 3, B, 4, good=False), "INVALID"),
+    ("udplite summed as RFC 3828 says (proto 136)", [], udplite(A, 5, B, 6, pseudo_proto=136),
+     "INVALID"),
+    ("udplite coverage 7", [], udplite(A, 3, B, 4, cscov=7), "INVALID"),
+    ("udplite coverage beyond the datagram", [], udplite(A, 3, B, 4, cscov=17), "INVALID"),
 ]
 
 

@@ -6,7 +6,8 @@
  * nf_conntrack_inet_error() in nf_conntrack_core.c; the UDP 30 s
  * unreplied/replied values and the ICMP 30 s were also seen on the 6.18
  * kernel's /proc/net/nf_conntrack (29 s left right after the packets), and
- * the ICMP and GRE cases were replayed on it by tests/kernel/ct_proto_rows.sh.
+ * the ICMP, GRE and UDP-Lite cases were replayed on it by
+ * tests/kernel/ct_proto_rows.sh.
  */
 #include <stdio.h>
 
@@ -377,6 +378,106 @@ TEST(gre_pptp_call_id_is_the_destination_key)
 	upt_ct_table_destroy(t);
 }
 
+/*
+ * A UDP-Lite datagram: 8-byte header and 8 bytes of data, checksum over
+ * `cscov` bytes (0: all), computed by frames.h's naive reference sum with
+ * protocol `pproto` in the pseudo-header: 17 is what the kernel checks
+ * against, 136 is RFC 3828's.
+ */
+static void udplite_p(struct tpkt *p, const char *src, uint16_t sport, const char *dst,
+		      uint16_t dport, uint16_t cscov, bool good_csum, uint8_t pproto)
+{
+	uint8_t seg[16] = {(uint8_t)(sport >> 8),
+			   (uint8_t)sport,
+			   (uint8_t)(dport >> 8),
+			   (uint8_t)dport,
+			   (uint8_t)(cscov >> 8),
+			   (uint8_t)cscov,
+			   0,
+			   0,
+			   1,
+			   2,
+			   3,
+			   4,
+			   5,
+			   6,
+			   7,
+			   8};
+	uint32_t s = frame_addr(src), d = frame_addr(dst);
+	uint64_t pseudo =
+	    (s >> 16) + (s & 0xffff) + (d >> 16) + (d & 0xffff) + pproto + sizeof(seg);
+	size_t cov = cscov && cscov < sizeof(seg) ? cscov : sizeof(seg);
+	uint16_t c = frame_ref_csum(seg, cov, pseudo);
+	struct frame f;
+
+	if (!good_csum)
+		c ^= 0x0101;
+	seg[6] = (uint8_t)(c >> 8);
+	seg[7] = (uint8_t)c;
+	frame_init(&f, 136, src, 0, dst, 0);
+	f.payload = seg;
+	f.payload_len = sizeof(seg);
+	tpkt_build(p, &f);
+}
+
+static void udplite(struct tpkt *p, const char *src, uint16_t sport, const char *dst,
+		    uint16_t dport, uint16_t cscov, bool good_csum)
+{
+	udplite_p(p, src, sport, dst, dport, cscov, good_csum, UPT_IPPROTO_UDP);
+}
+
+/* UDP-Lite (RFC 3828) as the kernel's udplite tracker: ports in the tuple,
+ * mandatory checksum over the coverage, 120 s and ASSURED once replied. */
+TEST(udplite_tracked_with_ports)
+{
+	struct upt_ct_table *t = ct_new_table(8);
+	struct upt_ct_result r;
+	struct tpkt p;
+	char line[256];
+
+	udplite(&p, A, 1111, B, 2222, 0, true);
+	r = ct_run(t, &p, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_NEW);
+	if (r.ct) {
+		upt_ct_format_proc(r.ct, SEC, line, sizeof(line));
+		CHECK_STR(line,
+			  "ipv4     2 udplite  136 30 src=192.0.2.1 dst=198.51.100.2 sport=1111 "
+			  "dport=2222 [UNREPLIED] src=198.51.100.2 dst=192.0.2.1 sport=2222 "
+			  "dport=1111 mark=0 zone=0 use=2");
+	}
+	udplite(&p, B, 2222, A, 1111, 8, true); /* coverage: the header only */
+	r = ct_run(t, &p, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_ESTABLISHED_REPLY);
+	CHECK(r.ct && upt_ct_timeout_left(r.ct, SEC) == 30);
+	udplite(&p, A, 1111, B, 2222, 0, true);
+	r = ct_run(t, &p, SEC);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_ESTABLISHED);
+	CHECK(r.ct && upt_ct_timeout_left(r.ct, SEC) == 120);
+	CHECK(r.ct && (r.ct->status & UPT_IPS_ASSURED));
+
+	/* Broken ones: bad checksum, no checksum, coverage 1..7 or too large. */
+	udplite(&p, A, 3, B, 4, 0, false);
+	CHECK_EQ(ct_run(t, &p, SEC).ctinfo, UPT_CTINFO_INVALID);
+	udplite(&p, A, 3, B, 4, 0, true);
+	p.buf[34 + 6] = p.buf[34 + 7] = 0;
+	CHECK_EQ(ct_run(t, &p, SEC).ctinfo, UPT_CTINFO_INVALID);
+	udplite(&p, A, 3, B, 4, 7, true);
+	CHECK_EQ(ct_run(t, &p, SEC).ctinfo, UPT_CTINFO_INVALID);
+	udplite(&p, A, 3, B, 4, 17, true);
+	CHECK_EQ(ct_run(t, &p, SEC).ctinfo, UPT_CTINFO_INVALID);
+	/* Summed as RFC 3828 says (protocol 136): INVALID on the kernel. */
+	udplite_p(&p, A, 3, B, 4, 0, true, 136);
+	CHECK_EQ(ct_run(t, &p, SEC).ctinfo, UPT_CTINFO_INVALID);
+	/* Bad checksum from local output: not checked. */
+	udplite(&p, A, 3, B, 4, 0, false);
+	upt_ct_in(t, &p.d, UPT_HOOK_LOCAL_OUT, 0, SEC, &r);
+	CHECK_EQ(r.ctinfo, UPT_CTINFO_NEW);
+	if (r.ct)
+		upt_ct_abort(t, r.ct);
+	CHECK_EQ(upt_ct_count(t), 1);
+	upt_ct_table_destroy(t);
+}
+
 TEST(zones_separate_connections)
 {
 	struct upt_ct_table *t = ct_new_table(8);
@@ -436,6 +537,7 @@ int main(void)
 	RUN(generic_protocols_get_600s_and_never_assured);
 	RUN(gre_unreplied_then_stream);
 	RUN(gre_pptp_call_id_is_the_destination_key);
+	RUN(udplite_tracked_with_ports);
 	RUN(zones_separate_connections);
 	RUN(self_inverse_tuple_later_packets_are_replies);
 	return check_report("test_ct_proto");
