@@ -45,6 +45,7 @@
 	X(REJECT, "rejected by rule (error sent)")                                                 \
 	X(RULE_HOTDROP, "match dropped the packet (hotdrop)")                                      \
 	X(RULE_UNSUPPORTED, "verdict not supported (QUEUE/NFQUEUE without a queue)")               \
+	X(TCPMSS_DROP, "TCPMSS: bad TCP header, unknown path MTU or no room for the option")   \
 	/* conntrack and NAT */                                                                    \
 	X(CT_TABLE_FULL, "conntrack table full, no unassured entry to evict")                     \
 	X(CT_CLASH, "conntrack insert clashed with an existing entry")                             \

@@ -83,6 +83,7 @@ static void walk_init(struct upt_walk *w, struct upt_engine *eng, struct upt_pkt
 	w->x.ctinfo = UPT_CTINFO_INVALID;
 	w->x.trace = eng->cfg.trace;
 	w->x.trace_ctx = eng->cfg.ctx;
+	w->x.frame_cap = pkt->cap > pkt->off ? pkt->cap - pkt->off : 0;
 	pkt->result = UPT_PKT_DROPPED;
 	pkt->reason = UPT_DROP_NONE;
 	pkt->out_ifindex = 0;
@@ -97,6 +98,9 @@ static void finish(struct upt_walk *w, unsigned result, unsigned reason)
 	pkt->result = (uint8_t)result;
 	pkt->reason = (uint16_t)reason;
 	pkt->mark = w->x.mark;
+	/* A target grew the frame in place (TCPMSS adding an MSS option). */
+	if (w->d.frame == pkt->buf + pkt->off && w->d.frame_len > pkt->len)
+		pkt->len = w->d.frame_len;
 	if (result == UPT_PKT_DROPPED || result == UPT_PKT_HELD) {
 		if (result == UPT_PKT_DROPPED)
 			upt_path_count_drop(eng, reason);

@@ -87,3 +87,22 @@ uint64_t upt_xt_random(struct upt_xt_pkt *p)
 {
 	return upt_rand_next(&p->eng->rng);
 }
+
+uint32_t upt_xt_if_mtu(struct upt_xt_pkt *p, uint32_t ifindex)
+{
+	struct upt_iface *ifc = upt_iface_get(p->eng, ifindex);
+
+	return ifc ? ifc->mtu : 0;
+}
+
+uint32_t upt_xt_route_mtu(struct upt_xt_pkt *p, uint32_t daddr)
+{
+	const struct upt_route *rt;
+
+	if (upt_addr_is_local(p->eng, daddr))
+		return upt_xt_if_mtu(p, UPT_LO_IFINDEX);
+	rt = upt_route_lookup(p->eng, daddr);
+	if (!rt || rt->type != UPT_RT_UNICAST)
+		return 0;
+	return upt_xt_if_mtu(p, rt->ifindex);
+}

@@ -181,6 +181,26 @@ void upt_pdesc_set_ttl(struct upt_pdesc *d, uint8_t ttl);
 void upt_pdesc_set_tos(struct upt_pdesc *d, uint8_t tos);
 
 /*
+ * Bytes inside a TCP or UDP segment (options, payload) at frame offset
+ * `off`: written with the transport checksum updated incrementally (an odd
+ * offset is handled; a UDP checksum of 0 stays 0).  Refuses (false,
+ * nothing changed) a non-first fragment, bytes outside the segment, or the
+ * checksum field itself.
+ */
+bool upt_pdesc_write_l4(struct upt_pdesc *d, uint32_t off, const void *bytes, uint32_t n);
+/*
+ * Insert n bytes (a multiple of 4) of TCP options right after the fixed
+ * 20-byte header, moving the existing options up, as the kernel's TCPMSS
+ * does: data offset, IP total length and both checksums updated
+ * incrementally, the descriptor too (frame_len grows when the segment
+ * reaches past it).  `cap` is how many bytes from d->frame may be written.
+ * Refused (false, nothing changed) when the segment carries data, the
+ * header would exceed 60 bytes, the room is short, or for a non-first
+ * fragment.
+ */
+bool upt_pdesc_tcp_insert_option(struct upt_pdesc *d, uint32_t cap, const void *opt, uint32_t n);
+
+/*
  * ICMP errors: rewrite the quoted packet's address/port and keep both the
  * quoted IP header checksum and the outer ICMP checksum right.  `which` is
  * 0 for the quoted source, 1 for the quoted destination.

@@ -61,6 +61,7 @@ struct upt_xt_pkt {
 	bool ct_tmpl;          /* a CT target ran: later CT/NOTRACK targets do nothing (kernel) */
 	uint16_t drop_reason;  /* set by a target that drops (REJECT) */
 	struct upt_engine *eng;
+	uint32_t frame_cap;    /* bytes writable from d->frame (TCPMSS grows a SYN); 0: frame_len */
 	/* Trace sink (NULL: tracing off). */
 	void (*trace)(void *ctx, const struct upt_trace_event *ev);
 	void *trace_ctx;
@@ -192,6 +193,10 @@ void upt_xt_log(struct upt_xt_pkt *p, unsigned level, const char *line);
 uint64_t upt_xt_random(struct upt_xt_pkt *p);
 /* Name of an interface, "" when unknown. */
 const char *upt_xt_ifname(struct upt_xt_pkt *p, uint32_t ifindex);
+/* TCPMSS: MTU of an interface; 0 when there is no such interface. */
+uint32_t upt_xt_if_mtu(struct upt_xt_pkt *p, uint32_t ifindex);
+/* TCPMSS: MTU of the route towards `daddr` (lo's for a local address); 0 when no route. */
+uint32_t upt_xt_route_mtu(struct upt_xt_pkt *p, uint32_t daddr);
 /* Route types (the kernel's RTN_* numbers) that upt_xt_addr_type answers. */
 #define UPT_RTN_UNICAST   1
 #define UPT_RTN_LOCAL     2
