@@ -30,6 +30,7 @@ import sys
 
 TABLES = ["filter", "nat", "mangle", "raw"]
 DIFF_LINES = 60     # diff lines printed per failed comparison
+MAX_DETAILS = 30    # failed comparisons whose diff is printed (later ones often follow from them)
 
 
 class Side:
@@ -65,7 +66,10 @@ class Report:
 		else:
 			self.failed += 1
 		print("%s %s" % ("ok  " if ok else "FAIL", name))
-		if detail and not ok:
+		if detail and not ok and self.failed > MAX_DETAILS:
+			if self.failed == MAX_DETAILS + 1:
+				print("    (details of further failures left out: CLIDIFF_OUT=DIR keeps all listings)")
+		elif detail and not ok:
 			for line in detail.rstrip("\n").split("\n"):
 				print("    " + line)
 		sys.stdout.flush()
@@ -131,7 +135,7 @@ def checkpoint(rep, ipt, upt, label):
 		_, si = listing(ipt, ipt.cmd, tw + ["-S"])
 		_, su = listing(upt, upt.cmd, tw + ["-S"])
 		for words in (["-S"], ["-S", "-v"], ["-L", "-n"], ["-L", "-n", "-v"],
-			      ["-L", "-n", "-v", "-x", "--line-numbers"]):
+			      ["-L", "-n", "-v", "-x", "--line-numbers"], ["-nL", "--line-numbers"]):
 			compare(rep, ipt, upt, label, "cmd", tw + words)
 		chains = chains_of(si)
 		chains += [c for c in chains_of(su) if c not in chains]
@@ -165,6 +169,8 @@ def main():
 	status_diffs = []
 	gen_broken = []
 	diverged = False
+	commands = 0
+	stdout_diffs = []
 	with open(args.cmds) as f:
 		lines = [l.rstrip("\n") for l in f if l.strip()]
 	for lineno, line in enumerate(lines, 1):
@@ -173,8 +179,11 @@ def main():
 			continue
 		expect, cmdline = line.split("\t", 1)
 		words = shlex.split(cmdline)
-		ri, _, ei = ipt.run(ipt.cmd, words)
-		ru, _, eu = upt.run(upt.cmd, words)
+		ri, oi, ei = ipt.run(ipt.cmd, words)
+		ru, ou, eu = upt.run(upt.cmd, words)
+		commands += 1
+		if oi != ou:
+			stdout_diffs.append("line %d: %s\n%s" % (lineno, cmdline, diff(oi, ou)))
 		if (expect == "F" and ri == 0) or (expect != "F" and str(ri) != expect):
 			gen_broken.append("line %d: expected %s, iptables exit %d (%s): %s" %
 					  (lineno, expect, ri, first_line(ei), cmdline))
@@ -199,8 +208,10 @@ def main():
 	rep.result(not status_diffs, "exit status agrees on the %d commands iptables accepts"
 		   % accepted, "\n".join(status_diffs[:40]) +
 		   ("\n... %d more" % (len(status_diffs) - 40) if len(status_diffs) > 40 else ""))
+	rep.result(not stdout_diffs, "standard output agrees on all %d commands" % commands,
+		   "\n".join(stdout_diffs[:20]))
 	rep.result(not gen_broken, "iptables did what the command list expects (%d commands)"
-		   % sum(1 for l in lines if not l.startswith("@")), "\n".join(gen_broken[:40]))
+		   % commands, "\n".join(gen_broken[:40]))
 	print("clidiff: %d passed, %d failed" % (rep.passed, rep.failed))
 	return 0 if rep.failed == 0 else 1
 
