@@ -7,6 +7,7 @@
  * what the engine reported (drop reasons, rules hit, the frames that left),
  * so a diagnostic is never a guess about rules the packet did not reach.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,115 @@
 #include "sim/explain.h"
 
 enum { P_ICMP = 1, P_TCP = 6, P_UDP = 17 };
+
+/* ---- lookups the diagnostics share ----------------------------------------- */
+
+const char *xp_ip(uint32_t a, char buf[16])
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
+	return buf;
+}
+
+const char *xp_proto_name(uint8_t proto)
+{
+	return proto == P_TCP ? "tcp" : proto == P_UDP ? "udp" : proto == P_ICMP ? "icmp" : "?";
+}
+
+static uint32_t mask_of(uint8_t plen)
+{
+	return plen ? 0xffffffffu << (32 - plen) : 0;
+}
+
+bool xp_iface_net(const struct upt_engine *eng, uint32_t ifindex, uint32_t addr, uint32_t *net,
+		  uint8_t *plen)
+{
+	struct upt_iface_info info;
+	unsigned i;
+
+	if (upt_engine_iface_info(eng, ifindex, &info) < 0)
+		return false;
+	for (i = 0; i < info.naddr; i++) {
+		uint32_t m = mask_of(info.plen[i]);
+
+		if ((addr & m) == (info.addr[i] & m)) {
+			*net = info.addr[i] & m;
+			*plen = info.plen[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+bool xp_is_local(const struct upt_engine *eng, uint32_t addr)
+{
+	unsigned n = upt_engine_iface_count(eng), i, k;
+
+	for (i = 1; i <= n; i++) {
+		struct upt_iface_info info;
+
+		if (upt_engine_iface_info(eng, i, &info) < 0)
+			continue;
+		for (k = 0; k < info.naddr; k++)
+			if (info.addr[k] == addr)
+				return true;
+	}
+	return (addr >> 24) == 127;
+}
+
+static bool listen_for(const struct xp_ctx *x, const struct xp_listen *l, uint32_t host)
+{
+	if (l->any_host)
+		return xp_is_local(x->eng, host);
+	return l->addr == host;
+}
+
+bool xp_listen_known(const struct xp_ctx *x, uint32_t host)
+{
+	unsigned i;
+
+	for (i = 0; i < x->nlisten; i++)
+		if (listen_for(x, &x->listen[i], host))
+			return true;
+	return false;
+}
+
+bool xp_listening(const struct xp_ctx *x, uint32_t host, uint8_t proto, uint16_t port)
+{
+	unsigned i;
+
+	for (i = 0; i < x->nlisten; i++)
+		if (listen_for(x, &x->listen[i], host) && x->listen[i].proto == proto &&
+		    x->listen[i].port == port)
+			return true;
+	return false;
+}
+
+struct xp_diag *xp_diag_add(struct xp_ctx *x, const char *id, const char *fmt, ...)
+{
+	static struct xp_diag spare;
+	struct xp_diag *d = x->ndiags < XP_MAX_DIAGS ? &x->diags[x->ndiags++] : &spare;
+	va_list ap;
+
+	memset(d, 0, sizeof(*d));
+	d->id = id;
+	va_start(ap, fmt);
+	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	va_end(ap);
+	return d;
+}
+
+void xp_diag_fix(struct xp_diag *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->nfix == XP_MAX_FIXES)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(d->fix[d->nfix++], XP_TEXT, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the diagnostics -------------------------------------------------------- */
 
 /* The rule without its "-A CHAIN " head, as the uptables command line wants it. */
 static const char *rule_body(const char *text)
@@ -48,6 +158,11 @@ static const char *hit_name(const struct xp_hit *h, char *buf, size_t len)
 		snprintf(buf, len, "rule #%u of %s %s (%s)", h->rulenum,
 			 upt_table_name((enum upt_table)h->table), h->chain, h->text);
 	return buf;
+}
+
+static const char *verb(const struct xp_hit *h)
+{
+	return !h->policy && strstr(h->text, " -j REJECT") ? "rejects" : "drops";
 }
 
 /* Where to put a rule that must come before the culprit: "-I CHAIN N", "-A CHAIN". */
@@ -152,10 +267,10 @@ static void diag_forward_drop(struct xp_ctx *x, const struct xp_leg *L, bool req
 	insert_pos(h, "FORWARD", pos, sizeof(pos));
 	if (!request) {
 		d = xp_diag_add(x, "forward-drops-reply",
-				"FORWARD drops the reply: %s drops it, and no earlier rule accepts "
+				"FORWARD drops the reply: %s %s it, and no earlier rule accepts "
 				"packets of connections already set up (ctstate ESTABLISHED). The "
 				"request went through, its answer never comes back.",
-				who);
+				who, verb(h));
 		xp_diag_fix(d, "uptables %s -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
 			    pos);
 		return;
@@ -169,9 +284,9 @@ static void diag_forward_drop(struct xp_ctx *x, const struct xp_leg *L, bool req
 	else
 		snprintf(dst, sizeof(dst), "%s port %u", xp_ip(daddr, a), dport);
 	d = xp_diag_add(x, "forward-drops-request",
-			"FORWARD drops the request: %s drops it. FORWARD sees the packet after "
+			"FORWARD drops the request: %s %s it. FORWARD sees the packet after "
 			"DNAT, going to %s out %s; no rule before the drop accepts that.",
-			who, dst, out ? out : "?");
+			who, verb(h), dst, out ? out : "?");
 	xp_diag_fix(d, "uptables %s -i %s -o %s %s -j ACCEPT", pos, in ? in : "?", out ? out : "?",
 		    match);
 	if (!chain_has_established_accept(x, "FORWARD")) {
@@ -195,19 +310,20 @@ static void diag_local_drop(struct xp_ctx *x, const struct xp_leg *L, const char
 		dest_match(&L->sent, L->have_flow ? L->flow.daddr : L->sent.daddr,
 			   L->have_flow ? L->flow.dport : L->sent.dport, match, sizeof(match));
 		d = xp_diag_add(x, "input-drops-request",
-				"INPUT drops the request to the gateway itself: %s drops it.", who);
+				"INPUT drops the request to the gateway itself: %s %s it.", who,
+				verb(h));
 		xp_diag_fix(d, "uptables %s -i %s %s -j ACCEPT", pos, in ? in : "?", match);
 		return;
 	}
 	if (strcmp(chain, "OUTPUT") == 0) {
 		d = xp_diag_add(x, "output-drops-reply",
-				"OUTPUT drops the gateway's own answer: %s drops it.", who);
+				"OUTPUT drops the gateway's own answer: %s %s it.", who, verb(h));
 		xp_diag_fix(d, "uptables %s -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
 			    pos);
 		return;
 	}
-	d = xp_diag_add(x, "rule-drops", "the %s is dropped by %s.", L == &x->req ? "request" : "reply",
-			who);
+	d = xp_diag_add(x, "rule-drops", "the %s is dropped by %s.",
+			L == &x->req ? "request" : "reply", who);
 	if (!h->policy)
 		xp_diag_fix(d, "%s -D %s %u   (or make the rule more specific)",
 			    t_opt(h->table, cmd, sizeof(cmd)), h->chain, h->rulenum);
@@ -241,8 +357,8 @@ static void diag_dnat_loopback(struct xp_ctx *x, const struct xp_leg *L)
 				    t_opt(h->table, cmd, sizeof(cmd)), h->chain, h->rulenum, body,
 				    port);
 		else
-			xp_diag_fix(d, "%s -R %s %u %s -j REDIRECT", t_opt(h->table, cmd, sizeof(cmd)),
-				    h->chain, h->rulenum, body);
+			xp_diag_fix(d, "%s -R %s %u %s -j REDIRECT",
+				    t_opt(h->table, cmd, sizeof(cmd)), h->chain, h->rulenum, body);
 	}
 }
 
@@ -256,12 +372,14 @@ static void diag_no_route(struct xp_ctx *x, const struct xp_leg *L, bool request
 
 	if (!request) {
 		router_hint(x, Q->in_ifindex, hint, sizeof(hint));
-		d = xp_diag_add(x, "no-route-back",
-				"no route back to the client %s: the gateway has no route for the "
-				"reply's destination, so the answer is dropped (the client came in on "
-				"%s, but routing does not look at that).",
-				xp_ip(client, a), in ? in : "?");
-		xp_diag_fix(d, "ip route add default via ROUTER dev %s   (%s)", in ? in : "?", hint);
+		d = xp_diag_add(
+		    x, "no-route-back",
+		    "no route back to the client %s: the gateway has no route for the "
+		    "reply's destination, so the answer is dropped (the client came in on "
+		    "%s, but routing does not look at that).",
+		    xp_ip(client, a), in ? in : "?");
+		xp_diag_fix(d, "ip route add default via ROUTER dev %s   (%s)", in ? in : "?",
+			    hint);
 		xp_diag_fix(d, "or only for this client: ip route add %s via ROUTER dev %s", a,
 			    in ? in : "?");
 		return;
@@ -269,8 +387,9 @@ static void diag_no_route(struct xp_ctx *x, const struct xp_leg *L, bool request
 	d = xp_diag_add(x, "no-route",
 			"no route to %s: the gateway does not know where to send the request (%s).",
 			xp_ip(L->sent.daddr, a), L->route[0] ? L->route : "no route");
-	xp_diag_fix(d, "ip route add %s via ROUTER dev IFACE   (ROUTER: a router on IFACE's subnet "
-		       "that reaches it)",
+	xp_diag_fix(d,
+		    "ip route add %s via ROUTER dev IFACE   (ROUTER: a router on IFACE's subnet "
+		    "that reaches it)",
 		    a);
 }
 
@@ -282,12 +401,14 @@ static void diag_leg(struct xp_ctx *x, const struct xp_leg *L, bool request, boo
 		return;
 	switch (L->reason) {
 	case UPT_DROP_FORWARDING_DISABLED:
-		d = xp_diag_add(x, "forwarding-off",
-				"forwarding is off (net.ipv4.ip_forward=0): the gateway routes the %s "
-				"elsewhere (%s) but does not forward it.",
-				request ? "request" : "reply", L->route);
-		xp_diag_fix(d, "sysctl -w net.ipv4.ip_forward=1   (in %s: sysctl "
-			       "net.ipv4.ip_forward=1)",
+		d = xp_diag_add(
+		    x, "forwarding-off",
+		    "forwarding is off (net.ipv4.ip_forward=0): the gateway routes the %s "
+		    "elsewhere (%s) but does not forward it.",
+		    request ? "request" : "reply", L->route);
+		xp_diag_fix(d,
+			    "sysctl -w net.ipv4.ip_forward=1   (in %s: sysctl "
+			    "net.ipv4.ip_forward=1)",
 			    x->config_path);
 		return;
 	case UPT_DROP_RULE_DROP:
@@ -354,7 +475,7 @@ static bool ends_with_accept(const char *text)
 static const struct xp_hit *swapped_forward_accept(const struct xp_ctx *x)
 {
 	const struct xp_leg *S = &x->swapped;
-	char want[8];
+	char want[16];
 	unsigned i;
 
 	snprintf(want, sizeof(want), "-p %s ", xp_proto_name(S->sent.proto));
@@ -368,7 +489,8 @@ static const struct xp_hit *swapped_forward_accept(const struct xp_ctx *x)
 	return NULL;
 }
 
-/* A rule for tcp where the traffic is udp (or the other way round). Returns true when FORWARD was covered. */
+/* A rule for tcp where the traffic is udp (or the other way round). Returns true when FORWARD was
+ * covered. */
 static bool diag_wrong_proto(struct xp_ctx *x)
 {
 	const struct xp_leg *Q = &x->req, *S = &x->swapped;
@@ -383,21 +505,23 @@ static bool diag_wrong_proto(struct xp_ctx *x)
 	if (!Q->dnat_rule_hit && S->dnat_rule_hit) {
 		h = &S->dnat;
 		swap_proto_text(rule_body(h->text), S->sent.proto, body, sizeof(body));
-		d = xp_diag_add(x, "wrong-protocol",
-				"no DNAT rule matches this %s packet, but %s would have matched it as "
-				"%s: a rule with -p %s never sees %s traffic.",
-				real, hit_name(h, who, sizeof(who)), other, other, real);
+		d = xp_diag_add(
+		    x, "wrong-protocol",
+		    "no DNAT rule matches this %s packet, but %s would have matched it as "
+		    "%s: a rule with -p %s never sees %s traffic.",
+		    real, hit_name(h, who, sizeof(who)), other, other, real);
 		xp_diag_fix(d, "%s -I %s %u %s", t_opt(h->table, cmd, sizeof(cmd)), h->chain,
 			    h->rulenum, body);
 	}
 	if (Q->result == UPT_PKT_DROPPED && Q->have_culprit &&
 	    Q->culprit.hook == UPT_HOOK_FORWARD && (h = swapped_forward_accept(x)) != NULL) {
 		swap_proto_text(rule_body(h->text), S->sent.proto, body, sizeof(body));
-		d = xp_diag_add(x, "wrong-protocol",
-				"FORWARD drops this %s packet (%s), but %s would accept it as %s: a "
-				"rule with -p %s never sees %s traffic.",
-				real, Q->culprit.policy ? "policy" : "a rule",
-				hit_name(h, who, sizeof(who)), other, other, real);
+		d = xp_diag_add(
+		    x, "wrong-protocol",
+		    "FORWARD drops this %s packet (%s), but %s would accept it as %s: a "
+		    "rule with -p %s never sees %s traffic.",
+		    real, Q->culprit.policy ? "policy" : "a rule", hit_name(h, who, sizeof(who)),
+		    other, other, real);
 		xp_diag_fix(d, "uptables -I FORWARD %u %s", h->rulenum, body);
 		forward_done = true;
 	}
@@ -455,8 +579,9 @@ static void diag_listener(struct xp_ctx *x)
 	d = xp_diag_add(x, "no-listener",
 			"the packet ends at %s %s port %u%s%s, but nothing listens there (the "
 			"config's listen lines: %s %s). It would be answered with %s.",
-			Q->result == UPT_PKT_LOCAL ? "the gateway," : "host", xp_ip(Q->flow.daddr, a),
-			Q->flow.dport, Q->dnat_rule_hit ? ", sent there by " : "",
+			Q->result == UPT_PKT_LOCAL ? "the gateway," : "host",
+			xp_ip(Q->flow.daddr, a), Q->flow.dport,
+			Q->dnat_rule_hit ? ", sent there by " : "",
 			Q->dnat_rule_hit ? hit_name(h, who, sizeof(who)) : "",
 			xp_proto_name(Q->flow.proto), nports ? list : "none for this protocol",
 			Q->flow.proto == P_TCP ? "a TCP reset" : "an ICMP port unreachable");
@@ -472,15 +597,16 @@ static void diag_listener(struct xp_ctx *x)
 			if (colon) {
 				end = colon + 1 + strcspn(colon + 1, " ");
 				snprintf(list, sizeof(list), "%s", end);
-				snprintf(colon, sizeof(body) - (size_t)(colon - body), ":%u%s", only,
-					 list);
+				snprintf(colon, sizeof(body) - (size_t)(colon - body), ":%u%s",
+					 only, list);
 			}
 		}
 		xp_diag_fix(d, "%s -R %s %u %s", t_opt(h->table, cmd, sizeof(cmd)), h->chain,
 			    h->rulenum, body);
 	} else {
-		xp_diag_fix(d, "start the service on %s %s port %u, or point the rule at a port "
-			       "that has one (then add `listen %s %s:%u` to the config)",
+		xp_diag_fix(d,
+			    "start the service on %s %s port %u, or point the rule at a port "
+			    "that has one (then add `listen %s %s:%u` to the config)",
 			    a, xp_proto_name(Q->flow.proto), Q->flow.dport,
 			    xp_proto_name(Q->flow.proto), a, Q->flow.dport);
 	}

@@ -19,8 +19,8 @@
 
 #include "sim/explain.h"
 
-#define MAX_RANGES 40
-#define MAX_TOKENS 128
+#define MAX_RANGES	40
+#define MAX_TOKENS	128
 #define MAX_CHAIN_RULES 4000 /* beyond this the quadratic check is skipped */
 
 struct ports {
@@ -348,8 +348,8 @@ static void add_other(struct lrule *r, char **w, int from, int to)
 
 static bool is_ending(const char *target)
 {
-	static const char *const ends[] = {"ACCEPT", "DROP",       "REJECT",   "RETURN",
-					   "QUEUE",  "NFQUEUE",    "DNAT",     "SNAT",
+	static const char *const ends[] = {"ACCEPT",	 "DROP",     "REJECT", "RETURN",
+					   "QUEUE",	 "NFQUEUE",  "DNAT",   "SNAT",
 					   "MASQUERADE", "REDIRECT", "NETMAP", NULL};
 	unsigned i;
 
@@ -431,7 +431,8 @@ static void parse_rule(struct lrule *r, char *line)
 		if (strcmp(o, "-m") == 0 && !inv && arg) {
 			int j = i + 2;
 
-			while (j < n && strcmp(w[j], "-m") && strcmp(w[j], "-j") && strcmp(w[j], "-g"))
+			while (j < n && strcmp(w[j], "-m") && strcmp(w[j], "-j") &&
+			       strcmp(w[j], "-g"))
 				j++;
 			parse_match(r, w, i, j);
 			i = j - 1;
@@ -503,8 +504,8 @@ static void report(struct xp_ctx *x, const struct lrule *a, const struct lrule *
 			     : ", so the later rule's verdict never applies");
 	xp_diag_fix(d, "uptables%s%s -D %s %u", tb, tn, b->chain, b->num);
 	if (!same)
-		xp_diag_fix(d, "then, to give it effect: uptables%s%s -I %s %u %s", tb, tn, b->chain,
-			    a->num, body_of(b->text));
+		xp_diag_fix(d, "then, to give it effect: uptables%s%s -I %s %u %s", tb, tn,
+			    b->chain, a->num, body_of(b->text));
 }
 
 static void check_chain(struct xp_ctx *x, struct lrule *rules, unsigned n)

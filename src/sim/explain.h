@@ -10,11 +10,12 @@
 #define UPT_SIM_EXPLAIN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sim/sim.h"
 
-#define XP_TEXT       512 /* a rule's -S text, a message */
+#define XP_TEXT	      512 /* a rule's -S text, a message */
 #define XP_MAX_RULES  32  /* rule/policy events kept per walk */
 #define XP_MAX_LISTEN 64
 #define XP_MAX_DIAGS  32
@@ -92,9 +93,35 @@ struct xp_ctx {
 	unsigned ndiags;
 };
 
+/* explain_input.c */
+char *xp_slurp(const char *path); /* whole file, NUL-terminated; NULL with errno */
+/* An engine with the config and rules applied (messages on stderr); listen lines go to x. */
+struct upt_engine *xp_load_gateway(struct xp_ctx *x, const char *config, const char *rules_text,
+				   const char *rules_path, struct upt_engine_config *cfg);
+int xp_parse_spec(const char *spec, struct xp_flow *f, char ifname[UPT_IFNAMSIZ], char *err,
+		  size_t errlen);
+
+/* explain_frame.c */
+void xp_put16(uint8_t *p, uint16_t v);
+void xp_put32(uint8_t *p, uint32_t v);
+uint16_t xp_get16(const uint8_t *p);
+uint32_t xp_get32(const uint8_t *p);
+/* The made-up MAC of a simulated host: 02:00 and its IPv4 address. */
+void xp_host_mac(uint32_t ip, uint8_t mac[6]);
+/* IPv4 packet of flow f at ip[]: the request (SYN, datagram, echo request) or, with
+ * `answer`, its answer (SYN/ACK of ack_of + 1, datagram, echo reply).  Returns its length. */
+uint32_t xp_build_ip(uint8_t *ip, const struct xp_flow *f, bool answer, uint32_t ack_of,
+		     uint16_t ip_id);
+/* Ethernet header, 802.1Q tagged when vlan is nonzero; returns its length. */
+uint32_t xp_build_eth(uint8_t *fr, const uint8_t dst[6], const uint8_t src[6], uint16_t vlan,
+		      uint16_t type);
+/* The flow of an IPv4 Ethernet frame; l3off (may be NULL) gets the IP header's offset. */
+bool xp_frame_flow(const uint8_t *fr, uint32_t len, struct xp_flow *f, uint32_t *l3off);
+void xp_flow_str(const struct xp_flow *f, char *buf, size_t len);
+
 /* Append a diagnostic; returns it (a spare slot when the list is full). */
 struct xp_diag *xp_diag_add(struct xp_ctx *x, const char *id, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void xp_diag_fix(struct xp_diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* diag.c: the diagnostics of a finished run (request, reply, what-if). */
