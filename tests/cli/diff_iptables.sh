@@ -10,8 +10,10 @@
 # fresh network namespace and to BUILD_DIR/uptables --ruleset FILE.  At three
 # checkpoints -S, -S -v, -L -n [-v [-x --line-numbers]] per table, -S CHAIN and
 # -L CHAIN -n -v -x --line-numbers per chain, and iptables-save [-c] [-t nat]
-# (without its '#' lines) are compared as text; exit statuses are compared for
-# every command.  tests/cli/diff/clidiff.py does the comparing; this script makes
+# (without its '#' lines) are compared as text; exit statuses and standard
+# output are compared for every command.  At the end each side restores the
+# other's iptables-save -c output and must save it back unchanged (the real
+# iptables after "nft flush ruleset" in its namespace).  tests/cli/diff/clidiff.py does the comparing; this script makes
 # and removes the namespace.  One result line per comparison, then
 # "clidiff: N passed, M failed".
 #

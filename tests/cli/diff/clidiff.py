@@ -41,9 +41,10 @@ class Side:
 		self.cmd = cmd      # argv prefix of the iptables-like program
 		self.save = save    # argv prefix of the iptables-save-like program
 
-	def run(self, prefix, words):
+	def run(self, prefix, words, stdin=None):
 		try:
-			p = subprocess.run(prefix + words, stdin=subprocess.DEVNULL,
+			p = subprocess.run(prefix + words, input=stdin.encode() if stdin else None,
+					   stdin=None if stdin else subprocess.DEVNULL,
 					   capture_output=True, timeout=20)
 		except FileNotFoundError as e:
 			return 127, "", str(e)
@@ -148,12 +149,40 @@ def checkpoint(rep, ipt, upt, label):
 	compare(rep, ipt, upt, label, "save", ["-t", "nat", "-c"], strip=True)
 
 
+def roundtrip(rep, ipt, upt, restore_u):
+	"""Each side restores the other side's save -c output; the result must
+	save back as the same text.  uptables-restore loads into a new rules file;
+	iptables-restore loads into this namespace after its ruleset is emptied."""
+	_, save_i = listing(ipt, ipt.save, ["-c"], True)
+	_, save_u = listing(upt, upt.save, ["-c"], True)
+	rc, _, err = upt.run(restore_u, ["-c"], stdin=save_i)
+	b, _ = listing(upt, upt.save[:1] + restore_u[1:], ["-c"], True)  # saves the new file
+	if rc:
+		b += "[uptables-restore exit status %d] %s\n" % (rc, first_line(err))
+	name = "round trip: uptables-restore -c < iptables-save -c, then uptables-save -c"
+	rep.keep(name, save_i + "[exit status 0]\n", b)
+	rep.result(save_i + "[exit status 0]\n" == b, name, diff(save_i + "[exit status 0]\n", b))
+	rc_f, _, err_f = ipt.run(["nft"], ["flush", "ruleset"])
+	if rc_f:
+		rep.result(False, "round trip: nft flush ruleset (exit %d: %s)" % (rc_f, first_line(err_f)))
+		return
+	rc, _, err = ipt.run(["iptables-restore"], ["-c"], stdin=save_u)
+	a, _ = listing(ipt, ipt.save, ["-c"], True)
+	if rc:
+		a += "[iptables-restore exit status %d] %s\n" % (rc, first_line(err))
+	name = "round trip: iptables-restore -c < uptables-save -c, then iptables-save -c"
+	rep.keep(name, a, save_u + "[exit status 0]\n")
+	rep.result(a == save_u + "[exit status 0]\n", name, diff(a, save_u + "[exit status 0]\n"))
+
+
 def main():
 	ap = argparse.ArgumentParser()
 	ap.add_argument("--cmds", required=True)
 	ap.add_argument("--uptables", required=True, help="path of the uptables program")
 	ap.add_argument("--ruleset", required=True, help="rules file for uptables (missing at start)")
 	ap.add_argument("--out", help="directory to keep both sides' listings in")
+	ap.add_argument("--no-roundtrip", action="store_true",
+			help="skip the final save/restore exchange between the two sides")
 	ap.add_argument("--step", action="store_true",
 			help="also compare iptables-save -c after every command and name the "
 			"first command after which the two differ (a debugging aid)")
@@ -205,6 +234,9 @@ def main():
 				      (lineno, cmdline))
 				for d in diff(a, b).split("\n"):
 					print("    " + d)
+	if not args.no_roundtrip:
+		rt = args.ruleset + ".roundtrip"
+		roundtrip(rep, ipt, upt, [os.path.join(bindir, "uptables-restore"), "--ruleset", rt])
 	rep.result(not status_diffs, "exit status agrees on the %d commands iptables accepts"
 		   % accepted, "\n".join(status_diffs[:40]) +
 		   ("\n... %d more" % (len(status_diffs) - 40) if len(status_diffs) > 40 else ""))
