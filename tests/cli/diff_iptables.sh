@@ -13,9 +13,9 @@
 # (without its '#' lines) are compared as text; exit statuses and standard
 # output are compared for every command.  At the end each side restores the
 # other's iptables-save -c output and must save it back unchanged (the real
-# iptables after "nft flush ruleset" in its namespace).  tests/cli/diff/clidiff.py does the comparing; this script makes
-# and removes the namespace.  One result line per comparison, then
-# "clidiff: N passed, M failed".
+# iptables after "nft flush ruleset" in its namespace).  tests/cli/diff/clidiff.py
+# does the comparing; this script makes and removes the namespace.  One result
+# line per comparison, then "clidiff: N passed, M failed".
 #
 # The oracle is the installed iptables 1.8.9 (nf_tables).  Constructs where 1.8.9
 # and the 1.8.13 .t corpus disagree are left out of the command list (reversed
