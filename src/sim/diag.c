@@ -125,6 +125,13 @@ void xp_diag_fix(struct xp_diag *d, const char *fmt, ...)
 
 /* ---- the diagnostics -------------------------------------------------------- */
 
+static bool ends_with_accept(const char *text)
+{
+	size_t n = strlen(text);
+
+	return n >= 10 && strcmp(text + n - 10, " -j ACCEPT") == 0;
+}
+
 /* The rule without its "-A CHAIN " head, as the uptables command line wants it. */
 static const char *rule_body(const char *text)
 {
@@ -464,13 +471,6 @@ static void swap_proto_text(const char *in, uint8_t from, char *out, size_t len)
 	out[o] = '\0';
 }
 
-static bool ends_with_accept(const char *text)
-{
-	size_t n = strlen(text);
-
-	return n >= 10 && strcmp(text + n - 10, " -j ACCEPT") == 0;
-}
-
 /* A hit of the what-if that accepted it in FORWARD with a rule for the other protocol. */
 static const struct xp_hit *swapped_forward_accept(const struct xp_ctx *x)
 {
@@ -551,6 +551,39 @@ static void diag_hairpin(struct xp_ctx *x)
 		    xp_ip(net, n), plen, out ? out : "?", match);
 }
 
+/*
+ * The FORWARD rule that accepted the request by its port must follow a
+ * DNAT rule whose port changes, or the fixed request dies in FORWARD.
+ */
+static void refit_forward_rule(struct xp_diag *d, const struct xp_leg *Q, uint16_t old,
+			       uint16_t port)
+{
+	char pat[24], body[XP_TEXT], *p;
+	unsigned i;
+
+	snprintf(pat, sizeof(pat), " --dport %u", old);
+	for (i = 0; i < Q->nhits; i++) {
+		const struct xp_hit *h = &Q->hits[i];
+
+		if (h->policy || h->table != UPT_TABLE_FILTER || h->hook != UPT_HOOK_FORWARD ||
+		    !ends_with_accept(h->text))
+			continue;
+		snprintf(body, sizeof(body), "%s", rule_body(h->text));
+		p = strstr(body, pat);
+		if (!p || (p[strlen(pat)] != ' ' && p[strlen(pat)] != '\0'))
+			continue;
+		{
+			char tail[XP_TEXT];
+
+			snprintf(tail, sizeof(tail), "%s", p + strlen(pat));
+			snprintf(p, sizeof(body) - (size_t)(p - body), " --dport %u%s", port, tail);
+		}
+		xp_diag_fix(d, "and the FORWARD rule that accepts it: uptables -R %s %u %s", h->chain,
+			    h->rulenum, body);
+		return;
+	}
+}
+
 static void diag_listener(struct xp_ctx *x)
 {
 	const struct xp_leg *Q = &x->req;
@@ -603,6 +636,8 @@ static void diag_listener(struct xp_ctx *x)
 		}
 		xp_diag_fix(d, "%s -R %s %u %s", t_opt(h->table, cmd, sizeof(cmd)), h->chain,
 			    h->rulenum, body);
+		if (Q->result == UPT_PKT_FORWARDED)
+			refit_forward_rule(d, Q, Q->flow.dport, only);
 	} else {
 		xp_diag_fix(d,
 			    "start the service on %s %s port %u, or point the rule at a port "
