@@ -73,8 +73,8 @@ static void quota_print(const void *data, struct upt_sb *sb, unsigned flags)
 	const struct quota_data *q = data;
 
 	(void)flags;
-	upt_sb_printf(sb, "%s quota: %llu bytes", q->invert ? " !" : "",
-		      (unsigned long long)q->quota);
+	/* libxt_quota's -L column does not show the inversion (only save does). */
+	upt_sb_printf(sb, " quota: %llu bytes", (unsigned long long)q->quota);
 }
 
 static bool quota_match(const void *data, struct upt_xt_pkt *p)

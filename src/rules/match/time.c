@@ -351,8 +351,12 @@ static void time_print(const void *data, struct upt_sb *sb, unsigned flags)
 	}
 	if (t->date_start != 0)
 		put_date(sb, " starting from ", t->date_start, ' ');
-	if (t->date_stop != DEFAULT_DATESTOP)
-		put_date(sb, " until date ", t->date_stop, ' ');
+	if (t->date_stop != DEFAULT_DATESTOP) {
+		/* libxt_time prints no date for 0 (its "unset" value), only the words. */
+		upt_sb_puts(sb, " until date");
+		if (t->date_stop != 0)
+			put_date(sb, " ", t->date_stop, ' ');
+	}
 	if (!(t->flags & TF_LOCAL_TZ))
 		upt_sb_puts(sb, " UTC");
 	if (t->flags & TF_CONTIGUOUS)

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Rate-group extensions (limit hashlimit quota recent statistic time owner NFLOG TRACE)
+# against the real iptables: each line of the rules file ("CHAIN rule...") is added to a
+# fresh table of the real iptables in a private network namespace and to a fresh
+# `uptables --ruleset` file; both must refuse it, or both accept it and print the same
+# -S, -L -n and -L text.  Needs root.  Run from the repo root after `make`:
+#   tests/kernel/ext_rate_listing.sh [rules-file]      (UPTABLES=path/to/uptables)
+# Known difference (1 line): `--datestop 1970-01-01T00:00:00` is unset in iptables
+# (date 0), so save omits it and a rules file read back gets the 2038 default; the
+# kernel keeps the binary rule, a --ruleset file keeps the text.
+NS=upt_ratediff_$$
+TMP=$(mktemp -d)
+ip netns add $NS || exit 1
+trap 'ip netns del $NS; rm -rf "$TMP"' EXIT
+U=${UPTABLES:-build/uptables}
+pass=0; fail=0
+while IFS= read -r line; do
+  [ -z "$line" ] && continue
+  eval "set -- $line"
+  chain=$1; shift
+  table=filter
+  [ "$chain" = TRACE ] && table=raw
+  ip netns exec $NS iptables -F; ip netns exec $NS iptables -t raw -F 2>/dev/null
+  rm -f $TMP/rs
+  if [ "$*" = "-j TRACE" ]; then table=raw; chain=PREROUTING; fi
+  ip netns exec $NS iptables -t $table -A $chain "$@" 2>/dev/null; k=$?
+  $U --ruleset $TMP/rs -t $table -A $chain "$@" 2>$TMP/err; u=$?
+  ks=$(ip netns exec $NS iptables -t $table -S $chain; ip netns exec $NS iptables -t $table -L $chain -n; ip netns exec $NS iptables -t $table -L $chain)
+  us=$($U --ruleset $TMP/rs -t $table -S $chain; $U --ruleset $TMP/rs -t $table -L $chain -n; $U --ruleset $TMP/rs -t $table -L $chain)
+  if [ $k -ne 0 ] && [ $u -ne 0 ]; then pass=$((pass+1)); continue; fi
+  if [ $k -eq $u ] && [ "$ks" = "$us" ]; then pass=$((pass+1)); else
+    fail=$((fail+1)); echo "DIFF: $line (kernel rc=$k, uptables rc=$u: $(cat $TMP/err))"; diff <(echo "$ks") <(echo "$us") | head -6; fi
+done < "${1:-tests/kernel/ext_rate_rules.txt}"
+echo "$pass same, $fail different"
