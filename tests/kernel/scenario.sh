@@ -55,7 +55,9 @@ hairpin*)
 	upt_link_add gw eth1 $UPT_MAC_GW1 sw p1 02:00:00:00:0f:01
 	upt_link_add srv eth0 $UPT_MAC_SRV sw p2 02:00:00:00:0f:02
 	upt_link_add lc eth0 $UPT_MAC_LC sw p3 02:00:00:00:0f:03
-	upt_x sw ip link add br0 type bridge stp_state 0 forward_delay 0
+	# No multicast snooping: the bridge would send IGMP reports of its own
+	# into the captures at random moments.
+	upt_x sw ip link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0
 	upt_x sw sysctl -qw net.ipv6.conf.br0.disable_ipv6=1
 	for p in p1 p2 p3; do upt_x sw ip link set "$p" master br0; done
 	upt_x sw ip link set br0 up
