@@ -16,7 +16,10 @@ Theory of operation
 
     Exit statuses: the commands iptables must refuse (and the -C checks) get one
     result line each; the exit statuses of all other commands form one
-    comparison.  If iptables itself does not do what the generator expected, the
+    comparison.  When uptables accepts a command that iptables refuses, its
+    rules file is put back as it was before the command (a note says so), so
+    that one wrong acceptance is reported once and not again by every later
+    listing.  If iptables itself does not do what the generator expected, the
     generator is out of date: that is reported as a failure of its own, because
     the test would otherwise silently compare less than it claims to.
 """
@@ -84,6 +87,25 @@ class Report:
 		for side, text in (("iptables", a), ("uptables", b)):
 			with open(os.path.join(self.outdir, "%03d-%s.%s" % (self.n, safe, side)), "w") as f:
 				f.write(text)
+
+
+def snapshot(path):
+	try:
+		with open(path, "rb") as f:
+			return f.read()
+	except FileNotFoundError:
+		return None
+
+
+def put_back(path, data):
+	if data is None:
+		if os.path.exists(path):
+			os.unlink(path)
+		return
+	tmp = path + ".clidiff-tmp"
+	with open(tmp, "wb") as f:
+		f.write(data)
+	os.replace(tmp, path)
 
 
 def first_line(s):
@@ -208,8 +230,16 @@ def main():
 			continue
 		expect, cmdline = line.split("\t", 1)
 		words = shlex.split(cmdline)
+		before = snapshot(args.ruleset)
 		ri, oi, ei = ipt.run(ipt.cmd, words)
 		ru, ou, eu = upt.run(upt.cmd, words)
+		if ri != 0 and ru == 0:
+			# uptables accepted what iptables refused: that is reported below;
+			# put its rules file back so the change does not fail every later
+			# comparison as well.
+			put_back(args.ruleset, before)
+			print("note: line %d: uptables accepted what iptables refused; its rules "
+			      "file is put back as it was before the command" % lineno)
 		commands += 1
 		if oi != ou:
 			stdout_diffs.append("line %d: %s\n%s" % (lineno, cmdline, diff(oi, ou)))
