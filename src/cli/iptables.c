@@ -182,7 +182,7 @@ static int parse_words(int argc, char **argv, struct opts *o)
 			goto out;
 		}
 		if (t > 0)
-			continue;
+			goto placeholder;
 		if (strcmp(w, "-t") == 0 || long_is(w, "table", 3, &att)) {
 			if (w[1] == '-' && att) {
 				o->table = att;
@@ -192,11 +192,11 @@ static int parse_words(int argc, char **argv, struct opts *o)
 				rc = cli_param_error(PROG, "option \"%s\" requires an argument", w);
 				goto out;
 			}
-			continue;
+			goto placeholder;
 		}
 		if (strncmp(w, "-t", 2) == 0 && w[1] == 't') {
 			o->table = w + 2;
-			continue;
+			goto placeholder;
 		}
 		if (strcmp(w, "-w") == 0 || long_is(w, "wait", 4, &att) ||
 		    (w[0] == '-' && w[1] == 'w' && all_digits(w + 2))) {
@@ -208,13 +208,13 @@ static int parse_words(int argc, char **argv, struct opts *o)
 				goto out;
 			}
 			o->wait_secs = num ? atoi(num) : -1;
-			continue;
+			goto placeholder;
 		}
 		if (strcmp(w, "-W") == 0 || long_is(w, "wait-interval", 6, &att) ||
 		    (w[0] == '-' && w[1] == 'W' && all_digits(w + 2))) {
 			if (w[1] != '-' && !w[2] && i + 1 < nw && all_digits(words[i + 1]))
 				i++;
-			continue;
+			goto placeholder;
 		}
 		if (strcmp(w, "-6") == 0 || long_is(w, "ipv6", 3, &att)) {
 			rc = cli_param_error(PROG, "IPv6 (-6/--ipv6) is not supported: uptables "
@@ -238,6 +238,14 @@ static int parse_words(int argc, char **argv, struct opts *o)
 			zero_at = o->ac;
 		}
 		o->av[o->ac++] = words[i];
+		continue;
+placeholder:
+		/*
+		 * An option taken out here still separates its neighbours: in
+		 * "-I OUTPUT -t nat 1" the 1 is no rule number for iptables.  -4
+		 * is an option the parser accepts anywhere and ignores.
+		 */
+		o->av[o->ac++] = (char *)"-4";
 	}
 	/* -L/-S with -Z: list, then zero what was listed. */
 	if (has_list && zero_at >= 0) {
@@ -431,6 +439,36 @@ static int kernel_refuses(const struct upt_cmd *cmd, const struct upt_table_mode
 	return 0;
 }
 
+/*
+ * Checks our extensions make while parsing that iptables leaves to the
+ * kernel's checkentry: iptables reports them as a refused rule (exit 4),
+ * not as a parameter problem.
+ */
+static const char *const checkentry_msgs[] = {
+	"REJECT: TCP_RESET invalid for non-tcp",
+};
+
+static int checkentry_error(const struct opts *o, const char *err)
+{
+	static const struct {
+		const char *opt, *lopt, *verb;
+	} verbs[] = {{"-A", "--append", "RULE_APPEND"},
+		     {"-I", "--insert", "RULE_INSERT"},
+		     {"-R", "--replace", "RULE_REPLACE"}};
+	bool known = false;
+
+	for (size_t i = 0; i < sizeof(checkentry_msgs) / sizeof(checkentry_msgs[0]); i++)
+		known |= strcmp(err, checkentry_msgs[i]) == 0;
+	for (int i = 0; known && i + 1 < o->ac; i++)
+		for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
+			if (!strcmp(o->av[i], verbs[v].opt) || !strcmp(o->av[i], verbs[v].lopt)) {
+				fprintf(stderr, PROG ": %s failed (Invalid argument): rule in chain %s\n",
+					verbs[v].verb, o->av[i + 1]);
+				return CLI_EXIT_RESOURCE;
+			}
+	return cli_param_error(PROG, "%s", err);
+}
+
 static int run(struct opts *o)
 {
 	struct cli_store st;
@@ -459,7 +497,7 @@ static int run(struct opts *o)
 	rc = upt_cmd_parse((enum upt_table)t, &st.rs->t[t], o->ac, o->av, 0, &cmd, err,
 			   sizeof(err));
 	if (rc < 0) {
-		rc = cli_param_error(PROG, "%s", err);
+		rc = checkentry_error(o, err);
 		goto out;
 	}
 	if (cmd.verbose)
