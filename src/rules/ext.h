@@ -143,6 +143,8 @@ struct upt_target_ops {
 	void (*print)(const void *data, struct upt_sb *sb, unsigned flags);
 	/* Returns UPT_V_*; a dropping target sets p->drop_reason. */
 	unsigned (*target)(const void *data, struct upt_xt_pkt *p);
+	/* -L target column when it is not `name` (NOTRACK lists as "CT", an iptables alias). */
+	const char *list_name;
 };
 
 /*

@@ -104,7 +104,7 @@ static const char *target_name(const struct upt_rule *r)
 	case UPT_RT_GOTO:
 		return r->chain;
 	case UPT_RT_EXT:
-		return r->tops->name;
+		return r->tops->list_name ? r->tops->list_name : r->tops->name;
 	default:
 		return "";
 	}

@@ -18,8 +18,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "ext_conn_golden.h"
 #include "frames.h"
 #include "rules/ext.h"
+#include "rules/rules.h"
 
 #define NS 1000000000ull
 
@@ -693,6 +695,42 @@ TEST(addrtype_rules_on_forwarded_and_local_packets)
 	upt_engine_destroy(eng);
 }
 
+/* ---- listings ---- */
+
+TEST(listings_match_iptables_1_8_9)
+{
+	static const struct {
+		enum upt_table table;
+		const char *S, *Ln, *L;
+	} rows[] = {
+	    {UPT_TABLE_MANGLE, golden_mangle_S, golden_mangle_Ln, golden_mangle_L},
+	    {UPT_TABLE_RAW, golden_raw_S, golden_raw_Ln, golden_raw_L},
+	    {UPT_TABLE_NAT, golden_nat_S, golden_nat_Ln, golden_nat_L},
+	};
+	struct upt_rules *rs = upt_rules_create();
+	char err[256];
+
+	CHECK_MSG(upt_rules_restore(rs, golden_rules, strlen(golden_rules), 0, NULL, err,
+				    sizeof(err)) == 0,
+		  "restore: %s", err);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct upt_list_opts numeric = {.flags = UPT_LIST_NUMERIC}, names = {.flags = 0};
+		struct upt_sb sb;
+
+		upt_sb_init(&sb);
+		CHECK_EQ(upt_rules_list_rules(rs, rows[i].table, NULL, 0, &numeric, &sb), 0);
+		CHECK_STR(upt_sb_str(&sb), rows[i].S);
+		upt_sb_reset(&sb);
+		CHECK_EQ(upt_rules_list(rs, rows[i].table, NULL, 0, &numeric, &sb), 0);
+		CHECK_STR(upt_sb_str(&sb), rows[i].Ln);
+		upt_sb_reset(&sb);
+		CHECK_EQ(upt_rules_list(rs, rows[i].table, NULL, 0, &names, &sb), 0);
+		CHECK_STR(upt_sb_str(&sb), rows[i].L);
+		upt_sb_free(&sb);
+	}
+	upt_rules_destroy(rs);
+}
+
 int main(void)
 {
 	RUN(connbytes_counts_each_direction_as_the_kernel_does);
@@ -713,5 +751,6 @@ int main(void)
 	RUN(ct_helper_needs_a_known_helper_for_the_rule_protocol);
 	RUN(address_types_follow_the_kernels_local_table);
 	RUN(addrtype_rules_on_forwarded_and_local_packets);
+	RUN(listings_match_iptables_1_8_9);
 	return check_report("test_ext_conn");
 }

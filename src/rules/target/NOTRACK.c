@@ -44,4 +44,5 @@ const struct upt_target_ops upt_target_NOTRACK = {
     .save = notrack_save,
     .print = notrack_print,
     .target = notrack_target,
+    .list_name = "CT", /* iptables-nft lists it as CT revision 2 with the NOTRACK alias */
 };
