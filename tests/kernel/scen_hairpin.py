@@ -10,9 +10,10 @@ DNAT), then by lc from inside.
                   SYN/ACK from 192.168.1.2:8080 for a connection it made to
                   198.51.100.1:80, resets it, and retries its SYN; the
                   gateway only ever sees lc's SYNs.
-The kernel gateway has send_redirects=0 (scenario.sh): forwarding lc's SYN
-back out eth1 would otherwise make it send an ICMP redirect, which the
-engine does not implement.
+The kernel gateway has send_redirects=0 (scenario.sh), a precaution: a
+kernel forwarding a packet back out the interface it came in on may send an
+ICMP redirect, which the engine does not implement (with this DNAT it sent
+none in a trial with the default setting).
 """
 import os
 import socket

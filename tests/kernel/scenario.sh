@@ -77,9 +77,13 @@ hairpin*)
 	upt_neigh_add srv eth0 192.168.1.3 $UPT_MAC_LC
 	upt_neigh_add lc eth0 192.168.1.1 $UPT_MAC_GW1
 	upt_neigh_add lc eth0 192.168.1.2 $UPT_MAC_SRV
-	# The engine sends no ICMP redirects (it behaves as send_redirects=0);
-	# a kernel forwarding out the interface a packet came in on would.
-	for k in all default eth1; do upt_sysctl gw "net.ipv4.conf.$k.send_redirects=0"; done
+	# The engine sends no ICMP redirects (it behaves as send_redirects=0); a
+	# kernel forwarding out the interface a packet came in on may send one.
+	# (With this scenario's DNAT it sent none in a trial with the default.)
+	# (UPT_SEND_REDIRECTS=1 keeps the kernel default, to see the redirects.)
+	if [ "${UPT_SEND_REDIRECTS:-0}" != 1 ]; then
+		for k in all default eth1; do upt_sysctl gw "net.ipv4.conf.$k.send_redirects=0"; done
+	fi
 	devs=(eth0 eth1)
 	;;
 *)
