@@ -314,11 +314,19 @@ static void diag_local_drop(struct xp_ctx *x, const struct xp_leg *L, const char
 	hit_name(h, who, sizeof(who));
 	insert_pos(h, chain, pos, sizeof(pos));
 	if (strcmp(chain, "INPUT") == 0) {
-		dest_match(&L->sent, L->have_flow ? L->flow.daddr : L->sent.daddr,
-			   L->have_flow ? L->flow.dport : L->sent.dport, match, sizeof(match));
+		uint32_t daddr = L->sent.daddr;
+		uint16_t dport = 0;
+		char a[16];
+
+		/* INPUT sees the packet after DNAT/REDIRECT. */
+		if (!nat_target(L->nat, &daddr, &dport) || !dport)
+			dport = L->sent.dport;
+		dest_match(&L->sent, daddr, dport, match, sizeof(match));
 		d = xp_diag_add(x, "input-drops-request",
-				"INPUT drops the request to the gateway itself: %s %s it.", who,
-				verb(h));
+				"INPUT drops the request to the gateway itself: %s %s it. INPUT sees "
+				"the packet after DNAT, going to %s%s%.0u.",
+				who, verb(h), xp_ip(daddr, a), L->sent.proto == P_ICMP ? "" : " port ",
+				L->sent.proto == P_ICMP ? 0 : dport);
 		xp_diag_fix(d, "uptables %s -i %s %s -j ACCEPT", pos, in ? in : "?", match);
 		return;
 	}
@@ -444,6 +452,14 @@ static void diag_leg(struct xp_ctx *x, const struct xp_leg *L, bool request, boo
 			return;
 		}
 		break;
+	case UPT_DROP_IFACE_DOWN: {
+		const char *in = upt_engine_ifname(x->eng, L->in_ifindex);
+
+		d = xp_diag_add(x, "interface-down", "interface %s is down: it takes no packets.",
+				in ? in : "?");
+		xp_diag_fix(d, "ip link set %s up", in ? in : "?");
+		return;
+	}
 	default:
 		break;
 	}
