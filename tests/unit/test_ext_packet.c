@@ -14,124 +14,7 @@
 #include "check.h"
 #include "frames.h"
 #include "rules/ext.h"
-
-/* ---- extension data from option words ("!" inverts the next option) ---- */
-
-struct ext {
-	const struct upt_match_ops *m;
-	const struct upt_target_ops *t;
-	void *data;
-};
-
-static int build(struct ext *e, bool target, const char *name, uint8_t proto, const char *opts,
-		 uint32_t hooks)
-{
-	const struct upt_xt_option *o, *optv;
-	char words[512], *argv[32], *save = NULL, *w, err[256] = "";
-	int argc = 0, i = 0, rc = 0;
-	struct upt_xt_parse p;
-
-	memset(e, 0, sizeof(*e));
-	if (target)
-		e->t = upt_target_find(name);
-	else
-		e->m = upt_match_find(name);
-	if (!e->m && !e->t)
-		return -1;
-	e->data = calloc(1, target ? e->t->size : e->m->size);
-	(target ? e->t->init : e->m->init)(e->data);
-	optv = target ? e->t->options : e->m->options;
-	snprintf(words, sizeof(words), "%s", opts);
-	for (w = strtok_r(words, " ", &save); w && argc < 32; w = strtok_r(NULL, " ", &save))
-		argv[argc++] = w;
-	memset(&p, 0, sizeof(p));
-	p.proto = proto;
-	p.hooks = hooks;
-	p.argc = argc;
-	p.argv = argv;
-	p.optind = &i;
-	p.err = err;
-	p.errlen = sizeof(err);
-	while (i < argc && rc == 0) {
-		bool inv = !strcmp(argv[i], "!");
-		const char *arg = NULL;
-
-		if (inv)
-			i++;
-		for (o = optv; o->name && strcmp(argv[i] + 2, o->name); o++)
-			;
-		if (!o->name)
-			return -1;
-		i++;
-		if (o->flags & UPT_XTOPT_ARG)
-			arg = argv[i++];
-		rc = (target ? e->t->parse : e->m->parse)(e->data, o->id, inv, arg, &p);
-		p.seen |= 1u << o->id;
-	}
-	if (rc == 0)
-		rc = (target ? e->t->check : e->m->check)(e->data, &p);
-	return rc;
-}
-
-static struct ext mm(const char *name, uint8_t proto, const char *opts)
-{
-	struct ext e;
-
-	CHECK_MSG(build(&e, false, name, proto, opts, 0) == 0, "-m %s %s refused", name, opts);
-	return e;
-}
-
-static struct ext tg(const char *name, uint8_t proto, const char *opts)
-{
-	struct ext e;
-
-	CHECK_MSG(build(&e, true, name, proto, opts, 0) == 0, "-j %s %s refused", name, opts);
-	return e;
-}
-
-/* ---- packets ---- */
-
-struct pk {
-	uint8_t buf[FRAME_MAX];
-	struct upt_pdesc d;
-	struct upt_xt_pkt p;
-};
-
-static void pk_build(struct pk *k, const struct frame *f)
-{
-	size_t n = frame_build(f, k->buf, sizeof(k->buf));
-
-	memset(&k->d, 0, sizeof(k->d));
-	memset(&k->p, 0, sizeof(k->p));
-	CHECK(n > 0);
-	if (f->no_eth)
-		CHECK_EQ(upt_pkt_parse_ip(&k->d, k->buf, (uint32_t)n, 0), 0);
-	else
-		CHECK_EQ(upt_pkt_parse_eth(&k->d, k->buf, (uint32_t)n), 0);
-	k->p.d = &k->d;
-	k->p.in_name = "eth0";
-	k->p.out_name = "";
-	k->p.hook = UPT_HOOK_FORWARD;
-	k->p.frame_cap = sizeof(k->buf);
-}
-
-static void tcp_frame(struct frame *f, uint8_t flags, uint16_t mss)
-{
-	frame_init(f, UPT_IPPROTO_TCP, "198.51.100.2", 40000, "192.168.1.2", 80);
-	f->tcp_flags = flags;
-	f->mss = mss;
-}
-
-static bool run(const struct ext *e, struct pk *k)
-{
-	k->p.hotdrop = false;
-	return e->m->match(e->data, &k->p);
-}
-
-static const uint8_t *ip_of(const struct pk *k)
-{
-	return k->buf + k->d.l2_len;
-}
+#include "xt_build.h"
 
 /* ---- matches on IP header fields ---- */
 
@@ -178,18 +61,18 @@ TEST(dscp_tos_ecn_length_ttl_read_the_ip_header)
 	static uint8_t payload[1500];
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct ext e = mm(rows[i].name, rows[i].proto, rows[i].opts);
+		struct xt_ext e = xt_mm(rows[i].name, rows[i].proto, rows[i].opts);
 		struct frame f;
-		struct pk k;
+		struct xt_pk k;
 
 		frame_init(&f, UPT_IPPROTO_UDP, "198.51.100.2", 1000, "192.168.1.2", 53);
 		f.tos = rows[i].tos;
 		f.ttl = rows[i].ttl;
 		f.payload = payload;
 		f.payload_len = rows[i].payload;
-		pk_build(&k, &f);
+		xt_pk_build(&k, &f);
 		if (e.m)
-			CHECK_MSG(run(&e, &k) == rows[i].want, "row %zu: -m %s %s on tos 0x%02x ttl %u",
+			CHECK_MSG(xt_run(&e, &k) == rows[i].want, "row %zu: -m %s %s on tos 0x%02x ttl %u",
 				  i, rows[i].name, rows[i].opts, rows[i].tos, rows[i].ttl);
 		free(e.data);
 	}
@@ -211,39 +94,39 @@ TEST(ecn_tcp_bits_are_the_ece_and_cwr_flags)
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct ext e = mm("ecn", UPT_IPPROTO_TCP, rows[i].opts);
+		struct xt_ext e = xt_mm("ecn", UPT_IPPROTO_TCP, rows[i].opts);
 		struct frame f;
-		struct pk k;
+		struct xt_pk k;
 
-		tcp_frame(&f, rows[i].flags, 0);
-		pk_build(&k, &f);
-		CHECK_MSG(run(&e, &k) == rows[i].want, "row %zu: %s", i, rows[i].opts);
+		xt_tcp_frame(&f, rows[i].flags, 0);
+		xt_pk_build(&k, &f);
+		CHECK_MSG(xt_run(&e, &k) == rows[i].want, "row %zu: %s", i, rows[i].opts);
 		free(e.data);
 	}
 	/* The TCP bits need -p tcp (ecn_mt_check4). */
-	struct ext e;
-	CHECK(build(&e, false, "ecn", 0, "--ecn-tcp-cwr", 0) != 0);
+	struct xt_ext e;
+	CHECK(xt_build(&e, false, "ecn", 0, "--ecn-tcp-cwr", 0) != 0);
 	free(e.data);
 }
 
 TEST(mac_source_needs_an_ethernet_header)
 {
-	struct ext yes = mm("mac", 0, "--mac-source 02:00:00:00:00:02");
-	struct ext no = mm("mac", 0, "! --mac-source 02:00:00:00:00:02");
-	struct ext other = mm("mac", 0, "! --mac-source 02:00:00:00:00:03");
+	struct xt_ext yes = xt_mm("mac", 0, "--mac-source 02:00:00:00:00:02");
+	struct xt_ext no = xt_mm("mac", 0, "! --mac-source 02:00:00:00:00:02");
+	struct xt_ext other = xt_mm("mac", 0, "! --mac-source 02:00:00:00:00:03");
 	struct frame f;
-	struct pk k;
+	struct xt_pk k;
 
 	frame_init(&f, UPT_IPPROTO_UDP, "198.51.100.2", 1000, "192.168.1.2", 53);
-	pk_build(&k, &f);
-	CHECK(run(&yes, &k));
-	CHECK(!run(&no, &k));
-	CHECK(run(&other, &k));
+	xt_pk_build(&k, &f);
+	CHECK(xt_run(&yes, &k));
+	CHECK(!xt_run(&no, &k));
+	CHECK(xt_run(&other, &k));
 	/* A bare IP packet (local output): false before the invert flag is looked at. */
 	f.no_eth = true;
-	pk_build(&k, &f);
-	CHECK(!run(&yes, &k));
-	CHECK(!run(&other, &k));
+	xt_pk_build(&k, &f);
+	CHECK(!xt_run(&yes, &k));
+	CHECK(!xt_run(&other, &k));
 	free(yes.data), free(no.data), free(other.data);
 }
 
@@ -264,23 +147,23 @@ TEST(pkttype_follows_the_ethernet_destination)
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct frame f;
-		struct pk k;
+		struct xt_pk k;
 
 		frame_init(&f, UPT_IPPROTO_UDP, "198.51.100.2", 1000, "192.168.1.2", 53);
 		memcpy(f.dst_mac, rows[i].dst, 6);
 		f.no_eth = rows[i].no_eth;
-		pk_build(&k, &f);
+		xt_pk_build(&k, &f);
 		for (size_t t = 0; t < 4; t++) {
 			char opts[64];
-			struct ext e, inv;
+			struct xt_ext e, inv;
 
 			snprintf(opts, sizeof(opts), "--pkt-type %s", types[t]);
-			e = mm("pkttype", 0, opts);
+			e = xt_mm("pkttype", 0, opts);
 			snprintf(opts, sizeof(opts), "! --pkt-type %s", types[t]);
-			inv = mm("pkttype", 0, opts);
+			inv = xt_mm("pkttype", 0, opts);
 			bool want = strcmp(types[t], rows[i].type) == 0;
-			CHECK_MSG(run(&e, &k) == want, "row %zu --pkt-type %s", i, types[t]);
-			CHECK_MSG(run(&inv, &k) == !want, "row %zu ! --pkt-type %s", i, types[t]);
+			CHECK_MSG(xt_run(&e, &k) == want, "row %zu --pkt-type %s", i, types[t]);
+			CHECK_MSG(xt_run(&inv, &k) == !want, "row %zu ! --pkt-type %s", i, types[t]);
 			free(e.data), free(inv.data);
 		}
 	}
@@ -290,42 +173,42 @@ TEST(pkttype_follows_the_ethernet_destination)
 
 TEST(tcpmss_match_reads_the_mss_option)
 {
-	struct ext in = mm("tcpmss", UPT_IPPROTO_TCP, "--mss 1000:1460");
-	struct ext out = mm("tcpmss", UPT_IPPROTO_TCP, "! --mss 1000:1460");
+	struct xt_ext in = xt_mm("tcpmss", UPT_IPPROTO_TCP, "--mss 1000:1460");
+	struct xt_ext out = xt_mm("tcpmss", UPT_IPPROTO_TCP, "! --mss 1000:1460");
 	struct frame f;
-	struct pk k;
+	struct xt_pk k;
 
-	tcp_frame(&f, UPT_TCP_SYN, 1460);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 1460);
 	f.sack_perm = f.has_wscale = true;
-	pk_build(&k, &f);
-	CHECK(run(&in, &k) && !k.p.hotdrop);
-	CHECK(!run(&out, &k));
-	tcp_frame(&f, UPT_TCP_SYN, 1461);
-	pk_build(&k, &f);
-	CHECK(!run(&in, &k));
-	CHECK(run(&out, &k));
+	xt_pk_build(&k, &f);
+	CHECK(xt_run(&in, &k) && !k.p.hotdrop);
+	CHECK(!xt_run(&out, &k));
+	xt_tcp_frame(&f, UPT_TCP_SYN, 1461);
+	xt_pk_build(&k, &f);
+	CHECK(!xt_run(&in, &k));
+	CHECK(xt_run(&out, &k));
 	/* No MSS option: only the inverted match is true. */
-	tcp_frame(&f, UPT_TCP_SYN, 0);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 0);
 	f.has_wscale = true;
-	pk_build(&k, &f);
-	CHECK(!run(&in, &k));
-	CHECK(run(&out, &k));
+	xt_pk_build(&k, &f);
+	CHECK(!xt_run(&in, &k));
+	CHECK(xt_run(&out, &k));
 	/* The option after a NOP, at an odd offset. */
-	tcp_frame(&f, UPT_TCP_SYN, 0);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 0);
 	f.sack_perm = f.has_wscale = true; /* 01 01 04 02 01 03 03 ws */
-	pk_build(&k, &f);
+	xt_pk_build(&k, &f);
 	{
 		uint8_t *o = k.buf + k.d.l4_off + 20;
 		static const uint8_t opts[8] = {1, 2, 4, 0x04, 0x00, 1, 1, 0};
 
 		memcpy(o, opts, sizeof(opts));
-		CHECK(run(&in, &k)); /* 1024 */
+		CHECK(xt_run(&in, &k)); /* 1024 */
 	}
 	/* A data offset below 5 drops the packet (hotdrop). */
-	tcp_frame(&f, UPT_TCP_SYN, 1460);
-	pk_build(&k, &f);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 1460);
+	xt_pk_build(&k, &f);
 	k.buf[k.d.l4_off + 12] = 0x40;
-	CHECK(!run(&in, &k) && k.p.hotdrop);
+	CHECK(!xt_run(&in, &k) && k.p.hotdrop);
 	free(in.data), free(out.data);
 }
 
@@ -357,20 +240,20 @@ TEST(u32_walks_locations_and_ranges_as_the_kernel)
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		char opts[160];
-		struct ext e, inv;
+		struct xt_ext e, inv;
 		struct frame f;
-		struct pk k;
+		struct xt_pk k;
 
-		tcp_frame(&f, UPT_TCP_ACK | UPT_TCP_PSH, 0);
+		xt_tcp_frame(&f, UPT_TCP_ACK | UPT_TCP_PSH, 0);
 		f.payload = data;
 		f.payload_len = sizeof(data);
-		pk_build(&k, &f);
+		xt_pk_build(&k, &f);
 		snprintf(opts, sizeof(opts), "--u32 %s", rows[i].expr);
-		e = mm("u32", 0, opts);
+		e = xt_mm("u32", 0, opts);
 		snprintf(opts, sizeof(opts), "! --u32 %s", rows[i].expr);
-		inv = mm("u32", 0, opts);
-		CHECK_MSG(run(&e, &k) == rows[i].want, "row %zu: %s", i, rows[i].expr);
-		CHECK_MSG(run(&inv, &k) == !rows[i].want, "row %zu: ! %s", i, rows[i].expr);
+		inv = xt_mm("u32", 0, opts);
+		CHECK_MSG(xt_run(&e, &k) == rows[i].want, "row %zu: %s", i, rows[i].expr);
+		CHECK_MSG(xt_run(&inv, &k) == !rows[i].want, "row %zu: ! %s", i, rows[i].expr);
 		free(e.data), free(inv.data);
 	}
 }
@@ -379,16 +262,16 @@ TEST(u32_walks_locations_and_ranges_as_the_kernel)
 
 static bool string_on(const char *opts, const uint8_t *payload, size_t n)
 {
-	struct ext e = mm("string", 0, opts);
+	struct xt_ext e = xt_mm("string", 0, opts);
 	struct frame f;
-	struct pk k;
+	struct xt_pk k;
 	bool r;
 
 	frame_init(&f, UPT_IPPROTO_UDP, "198.51.100.2", 1000, "192.168.1.2", 53);
 	f.payload = payload;
 	f.payload_len = n;
-	pk_build(&k, &f);
-	r = e.m ? run(&e, &k) : false;
+	xt_pk_build(&k, &f);
+	r = e.m ? xt_run(&e, &k) : false;
 	free(e.data);
 	return r;
 }
@@ -518,27 +401,27 @@ TEST(dscp_tos_ttl_targets_rewrite_with_a_valid_header_checksum)
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct ext e = tg(rows[i].name, 0, rows[i].opts);
+		struct xt_ext e = xt_tg(rows[i].name, 0, rows[i].opts);
 		struct frame f;
-		struct pk k;
+		struct xt_pk k;
 
 		frame_init(&f, UPT_IPPROTO_UDP, "198.51.100.2", 1000, "192.168.1.2", 53);
 		f.tos = rows[i].tos;
 		f.ttl = rows[i].ttl;
-		pk_build(&k, &f);
+		xt_pk_build(&k, &f);
 		CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_CONTINUE);
-		CHECK_MSG(ip_of(&k)[1] == rows[i].want_tos && ip_of(&k)[8] == rows[i].want_ttl,
+		CHECK_MSG(xt_ip_of(&k)[1] == rows[i].want_tos && xt_ip_of(&k)[8] == rows[i].want_ttl,
 			  "row %zu: %s %s: tos 0x%02x ttl %u", i, rows[i].name, rows[i].opts,
-			  ip_of(&k)[1], ip_of(&k)[8]);
+			  xt_ip_of(&k)[1], xt_ip_of(&k)[8]);
 		CHECK_EQ(k.d.tos, rows[i].want_tos);
 		CHECK_EQ(k.d.ttl, rows[i].want_ttl);
-		CHECK(frame_ip_csum_ok(ip_of(&k)));
-		CHECK(frame_l4_csum_ok(ip_of(&k)));
+		CHECK(frame_ip_csum_ok(xt_ip_of(&k)));
+		CHECK(frame_l4_csum_ok(xt_ip_of(&k)));
 		free(e.data);
 	}
 }
 
-static uint16_t mss_of(const struct pk *k, int *at)
+static uint16_t mss_of(const struct xt_pk *k, int *at)
 {
 	const uint8_t *t = k->buf + k->d.l4_off;
 	int hdr = (t[12] >> 4) * 4;
@@ -567,55 +450,55 @@ TEST(tcpmss_set_lowers_never_raises_and_keeps_checksums)
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		char opts[32];
-		struct ext e;
+		struct xt_ext e;
 		struct frame f;
-		struct pk k;
+		struct xt_pk k;
 
 		snprintf(opts, sizeof(opts), "--set-mss %u", rows[i].set);
-		e = tg("TCPMSS", UPT_IPPROTO_TCP, opts);
-		tcp_frame(&f, UPT_TCP_SYN, rows[i].mss);
+		e = xt_tg("TCPMSS", UPT_IPPROTO_TCP, opts);
+		xt_tcp_frame(&f, UPT_TCP_SYN, rows[i].mss);
 		f.sack_perm = f.has_wscale = true;
-		pk_build(&k, &f);
+		xt_pk_build(&k, &f);
 		CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_CONTINUE);
 		CHECK_EQ(mss_of(&k, NULL), rows[i].want);
-		CHECK(frame_l4_csum_ok(ip_of(&k)));
+		CHECK(frame_l4_csum_ok(xt_ip_of(&k)));
 		free(e.data);
 	}
 }
 
 TEST(tcpmss_rewrites_an_option_at_an_odd_offset)
 {
-	struct ext e = tg("TCPMSS", UPT_IPPROTO_TCP, "--set-mss 1200");
+	struct xt_ext e = xt_tg("TCPMSS", UPT_IPPROTO_TCP, "--set-mss 1200");
 	static const uint8_t opts[8] = {1, 2, 4, 0x05, 0xb4, 1, 1, 0};
 	struct frame f;
-	struct pk k;
+	struct xt_pk k;
 	int at = 0;
 
-	tcp_frame(&f, UPT_TCP_SYN, 0);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 0);
 	f.sack_perm = f.has_wscale = true;
-	pk_build(&k, &f);
+	xt_pk_build(&k, &f);
 	memcpy(k.buf + k.d.l4_off + 20, opts, sizeof(opts));
 	upt_pkt_fill_l4_csum(&k.d);
-	CHECK(frame_l4_csum_ok(ip_of(&k)));
+	CHECK(frame_l4_csum_ok(xt_ip_of(&k)));
 	CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_CONTINUE);
 	CHECK_EQ(mss_of(&k, &at), 1200);
 	CHECK_EQ(at, 21);
-	CHECK(frame_l4_csum_ok(ip_of(&k)));
+	CHECK(frame_l4_csum_ok(xt_ip_of(&k)));
 	free(e.data);
 }
 
 TEST(tcpmss_adds_a_536_option_to_a_syn_without_one)
 {
-	struct ext e = tg("TCPMSS", UPT_IPPROTO_TCP, "--set-mss 1400");
-	struct ext small = tg("TCPMSS", UPT_IPPROTO_TCP, "--set-mss 500");
+	struct xt_ext e = xt_tg("TCPMSS", UPT_IPPROTO_TCP, "--set-mss 1400");
+	struct xt_ext small = xt_tg("TCPMSS", UPT_IPPROTO_TCP, "--set-mss 500");
 	static const uint8_t data[4] = {1, 2, 3, 4};
 	struct frame f;
-	struct pk k;
+	struct xt_pk k;
 	uint32_t before;
 
-	tcp_frame(&f, UPT_TCP_SYN, 0);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 0);
 	f.has_wscale = true; /* 01 03 03 ws: header 24 bytes */
-	pk_build(&k, &f);
+	xt_pk_build(&k, &f);
 	before = k.d.frame_len;
 	CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_CONTINUE);
 	CHECK_EQ(mss_of(&k, NULL), 536); /* RFC 1122 default, min(1400, 536) */
@@ -625,90 +508,90 @@ TEST(tcpmss_adds_a_536_option_to_a_syn_without_one)
 	CHECK_EQ((k.buf[k.d.l4_off + 12] >> 4) * 4, 28);
 	CHECK_EQ(k.buf[k.d.l4_off + 24], 1); /* the window-scale option moved up */
 	CHECK_EQ(k.buf[k.d.l4_off + 25], 3);
-	CHECK(frame_ip_csum_ok(ip_of(&k)));
-	CHECK(frame_l4_csum_ok(ip_of(&k)));
+	CHECK(frame_ip_csum_ok(xt_ip_of(&k)));
+	CHECK(frame_l4_csum_ok(xt_ip_of(&k)));
 	/* A smaller value is used as is. */
-	tcp_frame(&f, UPT_TCP_SYN, 0);
-	pk_build(&k, &f);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 0);
+	xt_pk_build(&k, &f);
 	CHECK_EQ(small.t->target(small.data, &k.p), UPT_V_CONTINUE);
 	CHECK_EQ(mss_of(&k, NULL), 500);
-	CHECK(frame_l4_csum_ok(ip_of(&k)));
+	CHECK(frame_l4_csum_ok(xt_ip_of(&k)));
 	/* Data after the header: left alone. */
-	tcp_frame(&f, UPT_TCP_SYN, 0);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 0);
 	f.payload = data;
 	f.payload_len = sizeof(data);
-	pk_build(&k, &f);
+	xt_pk_build(&k, &f);
 	CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_CONTINUE);
 	CHECK_EQ(k.d.ip_len, 44);
 	CHECK_EQ(mss_of(&k, NULL), 0);
 	/* No room to grow the frame: dropped, as when the kernel cannot expand the skb. */
-	tcp_frame(&f, UPT_TCP_SYN, 0);
-	pk_build(&k, &f);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 0);
+	xt_pk_build(&k, &f);
 	k.p.frame_cap = k.d.frame_len;
 	CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_DROP);
 	CHECK_EQ(k.p.drop_reason, UPT_DROP_TCPMSS_DROP);
 	CHECK_EQ(k.d.ip_len, 40);
 	/* A non-first fragment passes untouched. */
-	tcp_frame(&f, UPT_TCP_SYN, 1460);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 1460);
 	f.frag_offset = 3;
-	pk_build(&k, &f);
+	xt_pk_build(&k, &f);
 	CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_CONTINUE);
 	free(e.data), free(small.data);
 }
 
 TEST(tcpmss_clamp_is_refused_outside_forward_output_postrouting)
 {
-	struct ext e;
+	struct xt_ext e;
 
-	CHECK(build(&e, true, "TCPMSS", UPT_IPPROTO_TCP, "--clamp-mss-to-pmtu",
+	CHECK(xt_build(&e, true, "TCPMSS", UPT_IPPROTO_TCP, "--clamp-mss-to-pmtu",
 		    1u << UPT_HOOK_PRE_ROUTING) != 0);
 	free(e.data);
-	CHECK(build(&e, true, "TCPMSS", UPT_IPPROTO_TCP, "--clamp-mss-to-pmtu",
+	CHECK(xt_build(&e, true, "TCPMSS", UPT_IPPROTO_TCP, "--clamp-mss-to-pmtu",
 		    1u << UPT_HOOK_POST_ROUTING) == 0);
 	free(e.data);
-	CHECK(build(&e, true, "TCPMSS", UPT_IPPROTO_TCP, "--set-mss 1000",
+	CHECK(xt_build(&e, true, "TCPMSS", UPT_IPPROTO_TCP, "--set-mss 1000",
 		    1u << UPT_HOOK_PRE_ROUTING) == 0);
 	free(e.data);
-	CHECK(build(&e, true, "TCPMSS", 0, "--set-mss 1000", 0) != 0); /* needs -p tcp */
+	CHECK(xt_build(&e, true, "TCPMSS", 0, "--set-mss 1000", 0) != 0); /* needs -p tcp */
 	free(e.data);
 }
 
 TEST(checksum_fill_completes_locally_generated_tcp_and_udp_only)
 {
-	struct ext e = tg("CHECKSUM", 0, "--checksum-fill");
+	struct xt_ext e = xt_tg("CHECKSUM", 0, "--checksum-fill");
 	static const uint8_t data[5] = {'h', 'e', 'l', 'l', 'o'};
 	struct frame f;
-	struct pk k;
+	struct xt_pk k;
 
 	/* Local output with the checksum left unfinished (as for offload): filled. */
 	frame_init(&f, UPT_IPPROTO_UDP, "192.168.1.1", 67, "192.168.1.2", 68);
 	f.no_eth = true;
 	f.payload = data;
 	f.payload_len = sizeof(data);
-	pk_build(&k, &f);
+	xt_pk_build(&k, &f);
 	k.buf[k.d.l4_off + 6] = 0x12;
 	k.buf[k.d.l4_off + 7] = 0x34;
-	CHECK(!frame_l4_csum_ok(ip_of(&k)));
+	CHECK(!frame_l4_csum_ok(xt_ip_of(&k)));
 	k.p.hook = UPT_HOOK_POST_ROUTING;
 	k.p.in_ifindex = 0;
 	CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_CONTINUE);
-	CHECK(frame_l4_csum_ok(ip_of(&k)));
+	CHECK(frame_l4_csum_ok(xt_ip_of(&k)));
 	/* The same in OUTPUT, for TCP. */
-	tcp_frame(&f, UPT_TCP_SYN, 1460);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 1460);
 	f.no_eth = true;
-	pk_build(&k, &f);
+	xt_pk_build(&k, &f);
 	k.buf[k.d.l4_off + 16] ^= 0xff;
 	k.p.hook = UPT_HOOK_LOCAL_OUT;
 	CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_CONTINUE);
-	CHECK(frame_l4_csum_ok(ip_of(&k)));
+	CHECK(frame_l4_csum_ok(xt_ip_of(&k)));
 	/* A forwarded packet keeps the checksum its sender computed, right or wrong. */
 	frame_init(&f, UPT_IPPROTO_UDP, "198.51.100.2", 1000, "192.168.1.2", 53);
-	pk_build(&k, &f);
+	xt_pk_build(&k, &f);
 	k.buf[k.d.l4_off + 7] ^= 0xff;
 	k.p.hook = UPT_HOOK_POST_ROUTING;
 	k.p.in_ifindex = 1;
 	CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_CONTINUE);
-	CHECK(!frame_l4_csum_ok(ip_of(&k)));
+	CHECK(!frame_l4_csum_ok(xt_ip_of(&k)));
 	free(e.data);
 }
 
@@ -744,7 +627,7 @@ static struct upt_engine *clamp_gateway(void)
 
 /* Forward one frame; the parsed result in k (k->d over the output frame). */
 static struct upt_pkt forward_one(struct upt_engine *eng, const char *in, const struct frame *f,
-				  uint8_t *buf, size_t cap, struct pk *k)
+				  uint8_t *buf, size_t cap, struct xt_pk *k)
 {
 	struct upt_pkt p = {.buf = buf, .cap = (uint32_t)cap, .off = UPT_PKT_HEADROOM};
 
@@ -765,10 +648,10 @@ TEST(tcpmss_clamps_to_the_smaller_of_egress_and_return_path_mtu)
 	static uint8_t buf[UPT_PKT_HEADROOM + FRAME_MAX];
 	struct upt_pkt p;
 	struct frame f;
-	struct pk k;
+	struct xt_pk k;
 
 	/* Out of eth1 (MTU 1400): 1460 becomes 1400 - 40. */
-	tcp_frame(&f, UPT_TCP_SYN, 1460);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 1460);
 	f.sack_perm = f.has_wscale = true;
 	p = forward_one(eng, "eth0", &f, buf, sizeof(buf), &k);
 	CHECK_EQ(p.result, UPT_PKT_FORWARDED);
@@ -786,7 +669,7 @@ TEST(tcpmss_clamps_to_the_smaller_of_egress_and_return_path_mtu)
 	CHECK_EQ(mss_of(&k, NULL), 1360);
 	CHECK(frame_l4_csum_ok(k.buf + 14));
 	/* A SYN without the option gets one of 536 and leaves 4 bytes longer. */
-	tcp_frame(&f, UPT_TCP_SYN, 0);
+	xt_tcp_frame(&f, UPT_TCP_SYN, 0);
 	f.sport = 40001;
 	p = forward_one(eng, "eth0", &f, buf, sizeof(buf), &k);
 	CHECK_EQ(p.result, UPT_PKT_FORWARDED);
