@@ -51,10 +51,10 @@ hairpin*)
 	# cl — gw eth0; gw eth1 — switch — srv, lc (all 192.168.1.0/24).
 	UPT_MAC_LC=02:00:00:00:01:03
 	upt_ns_add cl; upt_ns_add gw; upt_ns_add srv; upt_ns_add lc; upt_ns_add sw
-	upt_link_add cl eth0 $UPT_MAC_CL gw eth0 $UPT_MAC_GW0
-	upt_link_add gw eth1 $UPT_MAC_GW1 sw p1 02:00:00:00:0f:01
-	upt_link_add srv eth0 $UPT_MAC_SRV sw p2 02:00:00:00:0f:02
-	upt_link_add lc eth0 $UPT_MAC_LC sw p3 02:00:00:00:0f:03
+	upt_link_add cl eth0 "$UPT_MAC_CL" gw eth0 "$UPT_MAC_GW0"
+	upt_link_add gw eth1 "$UPT_MAC_GW1" sw p1 02:00:00:00:0f:01
+	upt_link_add srv eth0 "$UPT_MAC_SRV" sw p2 02:00:00:00:0f:02
+	upt_link_add lc eth0 "$UPT_MAC_LC" sw p3 02:00:00:00:0f:03
 	# No multicast snooping: the bridge would send IGMP reports of its own
 	# into the captures at random moments.
 	upt_x sw ip link add br0 type bridge stp_state 0 forward_delay 0 mcast_snooping 0
@@ -69,14 +69,14 @@ hairpin*)
 	upt_route_add cl default via 198.51.100.1
 	upt_route_add srv default via 192.168.1.1
 	upt_route_add lc default via 192.168.1.1
-	upt_neigh_add cl eth0 198.51.100.1 $UPT_MAC_GW0
-	upt_neigh_add gw eth0 198.51.100.2 $UPT_MAC_CL
-	upt_neigh_add gw eth1 192.168.1.2 $UPT_MAC_SRV
-	upt_neigh_add gw eth1 192.168.1.3 $UPT_MAC_LC
-	upt_neigh_add srv eth0 192.168.1.1 $UPT_MAC_GW1
-	upt_neigh_add srv eth0 192.168.1.3 $UPT_MAC_LC
-	upt_neigh_add lc eth0 192.168.1.1 $UPT_MAC_GW1
-	upt_neigh_add lc eth0 192.168.1.2 $UPT_MAC_SRV
+	upt_neigh_add cl eth0 198.51.100.1 "$UPT_MAC_GW0"
+	upt_neigh_add gw eth0 198.51.100.2 "$UPT_MAC_CL"
+	upt_neigh_add gw eth1 192.168.1.2 "$UPT_MAC_SRV"
+	upt_neigh_add gw eth1 192.168.1.3 "$UPT_MAC_LC"
+	upt_neigh_add srv eth0 192.168.1.1 "$UPT_MAC_GW1"
+	upt_neigh_add srv eth0 192.168.1.3 "$UPT_MAC_LC"
+	upt_neigh_add lc eth0 192.168.1.1 "$UPT_MAC_GW1"
+	upt_neigh_add lc eth0 192.168.1.2 "$UPT_MAC_SRV"
 	# The engine sends no ICMP redirects (it behaves as send_redirects=0); a
 	# kernel forwarding out the interface a packet came in on may send one.
 	# (With this scenario's DNAT it sent none in a trial with the default.)
