@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "rules/ext.h"
 #include "rules/parse.h"
 
 #define PROG "uptables"
@@ -85,6 +86,68 @@ static int split_short(const char *w, char **out, int max)
 		if (!out[i])
 			return -1;
 	return n;
+}
+
+/*
+ * Which words are option arguments, so that "--comment -t" or
+ * "--log-prefix -nv" are left alone as getopt leaves them: the options of
+ * the extensions named so far (-m, -p, -j) that take an argument, and the
+ * base options that take one.
+ */
+struct argscan {
+	const struct upt_match_ops *m[32];
+	int nm;
+	const struct upt_target_ops *t;
+	bool protect; /* the next word is an argument */
+};
+
+static bool ext_takes_arg(const struct upt_xt_option *opt, const char *name)
+{
+	for (; opt && opt->name; opt++)
+		if (strcmp(opt->name, name) == 0)
+			return opt->flags & UPT_XTOPT_ARG;
+	return false;
+}
+
+/* Feed one word (and the one after it); true when this word is an argument. */
+static bool scan_word(struct argscan *s, const char *w, const char *next)
+{
+	if (s->protect) {
+		s->protect = false;
+		return true;
+	}
+	if (!next)
+		return false;
+	if (!strcmp(w, "-m") || !strcmp(w, "--match") || !strcmp(w, "-p") ||
+	    !strcmp(w, "--protocol")) {
+		char lower[32];
+		size_t i;
+		for (i = 0; next[i] && i + 1 < sizeof(lower); i++)
+			lower[i] = (char)tolower((unsigned char)next[i]);
+		lower[i] = '\0';
+		const struct upt_match_ops *m = upt_match_find(w[1] == 'p' || w[2] == 'p' ? lower
+											  : next);
+		if (m && s->nm < 32)
+			s->m[s->nm++] = m;
+		s->protect = true;
+		return false;
+	}
+	if (!strcmp(w, "-j") || !strcmp(w, "--jump")) {
+		s->t = upt_target_find(next);
+		s->protect = true;
+		return false;
+	}
+	if (w[0] == '-' && w[1] && !w[2] && w[1] != 't' && strchr(short_req, w[1])) {
+		s->protect = true;
+		return false;
+	}
+	if (w[0] == '-' && w[1] == '-' && !strchr(w, '=')) {
+		for (int i = 0; i < s->nm; i++)
+			s->protect |= ext_takes_arg(s->m[i]->options, w + 2);
+		if (s->t)
+			s->protect |= ext_takes_arg(s->t->options, w + 2);
+	}
+	return false;
 }
 
 static bool all_digits(const char *s)
@@ -155,8 +218,10 @@ static int parse_words(int argc, char **argv, struct opts *o)
 		fprintf(stderr, PROG ": out of memory\n");
 		return CLI_EXIT_RESOURCE;
 	}
+	struct argscan scan = {0};
 	for (int i = 1; i < argc; i++) {
-		int n = split_short(argv[i], words + nw, 63);
+		bool arg = scan_word(&scan, argv[i], i + 1 < argc ? argv[i + 1] : NULL);
+		int n = arg ? 0 : split_short(argv[i], words + nw, 63);
 		if (n < 0) {
 			fprintf(stderr, PROG ": out of memory\n");
 			rc = CLI_EXIT_RESOURCE;
@@ -173,8 +238,14 @@ static int parse_words(int argc, char **argv, struct opts *o)
 		}
 	}
 
+	memset(&scan, 0, sizeof(scan));
 	for (int i = 0; i < nw; i++) {
 		const char *w = words[i], *att;
+
+		if (scan_word(&scan, w, i + 1 < nw ? words[i + 1] : NULL)) {
+			o->av[o->ac++] = words[i];
+			continue;
+		}
 		int t = cli_target_arg(nw, words, &i, &o->target);
 
 		if (t < 0) {
