@@ -168,6 +168,7 @@ int upt_engine_save(const struct upt_engine *eng, const char *table, unsigned fl
 struct proc_ctx {
 	struct upt_sb *sb;
 	uint64_t now;
+	const struct upt_ct_table *ct;
 };
 
 static int proc_line(struct upt_ct *ct, void *arg)
@@ -175,7 +176,7 @@ static int proc_line(struct upt_ct *ct, void *arg)
 	struct proc_ctx *pc = arg;
 	char line[512];
 
-	upt_ct_format_proc(ct, pc->now, line, sizeof(line));
+	upt_ct_format_proc_acct(ct, upt_ct_acct_get(pc->ct, ct), pc->now, line, sizeof(line));
 	upt_sb_puts(pc->sb, line);
 	upt_sb_putc(pc->sb, '\n');
 	return 0;
@@ -184,7 +185,7 @@ static int proc_line(struct upt_ct *ct, void *arg)
 int upt_engine_ct_proc(struct upt_engine *eng, uint64_t now, char **out)
 {
 	struct upt_sb sb;
-	struct proc_ctx pc = {&sb, now};
+	struct proc_ctx pc = {&sb, now, eng->ct};
 
 	upt_sb_init(&sb);
 	upt_ct_foreach(eng->ct, proc_line, &pc);

@@ -270,6 +270,10 @@ int upt_ct_acct_enable(struct upt_ct_table *t);
 bool upt_ct_acct_enabled(const struct upt_ct_table *t);
 /* The entry's counters; NULL when it has none (created while accounting was off). */
 const struct upt_ct_acct *upt_ct_acct_get(const struct upt_ct_table *t, const struct upt_ct *ct);
+/* upt_ct_format_proc with the kernel's "packets=N bytes=N " after each direction's
+ * tuple when acct is not NULL (as /proc shows an entry with the acct extension). */
+int upt_ct_format_proc_acct(const struct upt_ct *ct, const struct upt_ct_acct *acct, uint64_t now,
+			    char *buf, size_t len);
 
 /*
  * One line of /proc/net/nf_conntrack, without the trailing newline, exactly

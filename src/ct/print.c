@@ -101,6 +101,12 @@ static int out_done(struct out *o)
 
 int upt_ct_format_proc(const struct upt_ct *ct, uint64_t now, char *buf, size_t len)
 {
+	return upt_ct_format_proc_acct(ct, NULL, now, buf, len);
+}
+
+int upt_ct_format_proc_acct(const struct upt_ct *ct, const struct upt_ct_acct *acct, uint64_t now,
+			    char *buf, size_t len)
+{
 	struct out o = {.buf = buf, .len = len};
 	uint8_t proto = ct->tuple[UPT_CT_DIR_ORIGINAL].proto;
 
@@ -112,9 +118,17 @@ int upt_ct_format_proc(const struct upt_ct *ct, uint64_t now, char *buf, size_t 
 		out_printf(&o, "timeout=%u, stream_timeout=%u ", ct->proto.gre.timeout,
 			   ct->proto.gre.stream_timeout);
 	out_tuple(&o, &ct->tuple[UPT_CT_DIR_ORIGINAL]);
+	if (acct)
+		out_printf(&o, "packets=%llu bytes=%llu ",
+			   (unsigned long long)acct->packets[UPT_CT_DIR_ORIGINAL],
+			   (unsigned long long)acct->bytes[UPT_CT_DIR_ORIGINAL]);
 	if (!(ct->status & UPT_IPS_SEEN_REPLY))
 		out_printf(&o, "[UNREPLIED] ");
 	out_tuple(&o, &ct->tuple[UPT_CT_DIR_REPLY]);
+	if (acct)
+		out_printf(&o, "packets=%llu bytes=%llu ",
+			   (unsigned long long)acct->packets[UPT_CT_DIR_REPLY],
+			   (unsigned long long)acct->bytes[UPT_CT_DIR_REPLY]);
 	if (ct->status & UPT_IPS_ASSURED)
 		out_printf(&o, "[ASSURED] ");
 	out_printf(&o, "mark=%u zone=%u use=2", ct->mark, ct->tuple[UPT_CT_DIR_ORIGINAL].zone);
