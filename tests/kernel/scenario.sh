@@ -86,6 +86,20 @@ hairpin*)
 	fi
 	devs=(eth0 eth1)
 	;;
+arp)
+	# The seed topology without a single static neighbour: every MAC is
+	# learned with ARP, by the hosts and by the gateway.
+	upt_ns_add cl; upt_ns_add gw; upt_ns_add srv
+	upt_link_add cl eth0 "$UPT_MAC_CL" gw eth0 "$UPT_MAC_GW0"
+	upt_link_add gw eth1 "$UPT_MAC_GW1" srv eth0 "$UPT_MAC_SRV"
+	upt_addr_add cl eth0 198.51.100.2/24
+	upt_addr_add gw eth0 198.51.100.1/24
+	upt_addr_add gw eth1 192.168.1.1/24
+	upt_addr_add srv eth0 192.168.1.2/24
+	upt_route_add cl default via 198.51.100.1
+	upt_route_add srv default via 192.168.1.1
+	devs=(eth0 eth1)
+	;;
 *)
 	UPT_TOPO_CL2=1 upt_topo_gw
 	;;
