@@ -26,7 +26,9 @@
 # ../shared/conformance/iptables-t/README.md.
 #
 # Only rules are configured: no interface is brought up and no packet is sent.
-# Environment: CLIDIFF_SEED=N another command list; CLIDIFF_OUT=DIR keeps both
+# Environment: CLIDIFF_SEED=N another command list; CLIDIFF_EXT=all (or a
+# comma list) adds the extensions of tests/cli/diff/gen_extra.py that the
+# default list leaves out until uptables has them; CLIDIFF_OUT=DIR keeps both
 # sides' listings there; CLIDIFF_CMDS=FILE runs that command list instead;
 # CLIDIFF_STEP=1 also names the first command after which iptables-save -c
 # differs (slower: two saves per command).
@@ -72,7 +74,7 @@ trap 'exit 129' HUP
 if [ -n "${CLIDIFF_CMDS:-}" ]; then
 	cp "$CLIDIFF_CMDS" "$tmp/cmds.txt" || fail_setup "cannot read $CLIDIFF_CMDS"
 else
-	"$py" "$here/gen_cmds.py" ${CLIDIFF_SEED:+"$CLIDIFF_SEED"} >"$tmp/cmds.txt" ||
+	"$py" "$here/gen_cmds.py" ${CLIDIFF_EXT:+--ext "$CLIDIFF_EXT"} ${CLIDIFF_SEED:+"$CLIDIFF_SEED"} >"$tmp/cmds.txt" ||
 		fail_setup "gen_cmds.py failed"
 fi
 ip netns add "$ns" || fail_setup "cannot create network namespace $ns"
