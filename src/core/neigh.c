@@ -359,18 +359,36 @@ static void neigh_fail(struct upt_engine *eng, struct upt_neigh *n, uint64_t now
 	n->nheld = 0;
 }
 
+/*
+ * Run every retry and failure that fell due up to now, earliest first, each
+ * at its own due time.  A replay ticks only when the next frame comes, which
+ * may be seconds later; the kernel's timers would have fired meanwhile, so a
+ * late tick must catch up on all of them (three requests a second apart, then
+ * host unreachable), not do one step.  Bounded: a solicit moves next_probe a
+ * second on and at most NEIGH_MAX_PROBES of them precede the failure, which
+ * leaves INCOMPLETE.
+ */
 void upt_neigh_tick(struct upt_engine *eng, uint64_t now)
 {
-	unsigned i;
+	for (;;) {
+		struct upt_neigh *due = NULL;
+		uint64_t t;
+		unsigned i;
 
-	for (i = 0; i < UPT_NEIGH_SLOTS; i++) {
-		struct upt_neigh *n = &eng->neigh[i];
+		for (i = 0; i < UPT_NEIGH_SLOTS; i++) {
+			struct upt_neigh *n = &eng->neigh[i];
 
-		if (n->state != UPT_NEIGH_INCOMPLETE || n->probes == 0 || now < n->next_probe)
-			continue;
-		if (n->probes >= NEIGH_MAX_PROBES)
-			neigh_fail(eng, n, now);
+			if (n->state != UPT_NEIGH_INCOMPLETE || n->probes == 0 || now < n->next_probe)
+				continue;
+			if (!due || n->next_probe < due->next_probe)
+				due = n;
+		}
+		if (!due)
+			return;
+		t = due->next_probe;
+		if (due->probes >= NEIGH_MAX_PROBES)
+			neigh_fail(eng, due, t);
 		else
-			neigh_solicit(eng, n, 0, now);
+			neigh_solicit(eng, due, 0, t);
 	}
 }

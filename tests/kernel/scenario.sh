@@ -86,7 +86,7 @@ hairpin*)
 	fi
 	devs=(eth0 eth1)
 	;;
-arp)
+arp | arp_fail)
 	# The seed topology without a single static neighbour: every MAC is
 	# learned with ARP, by the hosts and by the gateway.
 	upt_ns_add cl; upt_ns_add gw; upt_ns_add srv
