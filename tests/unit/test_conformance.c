@@ -41,6 +41,9 @@ static const char *const implemented_files[] = {
     "libxt_dscp.t", "libxt_DSCP.t", "libxt_tos.t", "libxt_TOS.t", "libxt_ecn.t",
     "libxt_length.t", "libipt_ttl.t", "libipt_TTL.t", "libxt_mac.t", "libxt_pkttype.t",
     "libxt_u32.t", "libxt_string.t", "libxt_tcpmss.t", "libxt_TCPMSS.t", "libxt_CHECKSUM.t",
+    /* rate group */
+    "libxt_limit.t", "libxt_hashlimit.t", "libxt_quota.t", "libipt_recent.t", "libxt_recent.t",
+    "libxt_statistic.t", "libxt_time.t", "libxt_owner.t", "libxt_NFLOG.t", "libxt_TRACE.t",
 };
 
 struct totals {
