@@ -32,6 +32,7 @@ struct opts {
 	const char *table;
 	int wait_secs; /* -1: wait as long as it takes */
 	bool zero;     /* -Z together with -L/-S */
+	bool reader;   /* -L, -S or -C: reads the file, takes no lock */
 	struct cli_target target;
 	int ac;
 	char **av;
@@ -208,7 +209,7 @@ static int parse_words(int argc, char **argv, struct opts *o)
 	int nw = 0, rc = 0;
 
 	o->words = words;
-	bool has_list = false;
+	bool has_list = false, has_check = false;
 	int zero_at = -1;
 
 	o->table = "filter";
@@ -305,6 +306,8 @@ static int parse_words(int argc, char **argv, struct opts *o)
 		if (strcmp(w, "-L") == 0 || strcmp(w, "-S") == 0 || long_is(w, "list", 6, &att) ||
 		    long_is(w, "list-rules", 6, &att))
 			has_list = true;
+		if (strcmp(w, "-C") == 0 || long_is(w, "check", 3, &att))
+			has_check = true;
 		if ((strcmp(w, "-Z") == 0 || long_is(w, "zero", 3, &att)) && zero_at < 0) {
 			zero_at = o->ac;
 		}
@@ -325,6 +328,7 @@ placeholder:
 		o->ac--;
 		o->zero = true;
 	}
+	o->reader = (has_list && !o->zero) || has_check;
 out:
 	o->nw = nw;
 	return rc;
@@ -559,7 +563,7 @@ static int run(struct opts *o)
 	path = cli_target_file(&o->target, PROG);
 	if (!path)
 		return CLI_EXIT_OTHER;
-	if ((rc = cli_store_open(&st, path, PROG, true, o->wait_secs)) != 0)
+	if ((rc = cli_store_open(&st, path, PROG, !o->reader, o->wait_secs)) != 0)
 		return rc;
 	/* A table the file never mentioned starts fresh; it is written only if changed. */
 	if (!upt_rules_has_table(st.rs, (enum upt_table)t))

@@ -116,6 +116,9 @@ int cli_store_open(struct cli_store *st, const char *path, const char *prog, boo
 		return rc;
 	/* O_CREAT without O_TRUNC: a missing file starts empty, an existing one is kept. */
 	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 && !writer && (errno == EACCES || errno == EROFS) &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 && errno == ENOENT)
+		fd = open("/dev/null", O_RDONLY | O_CLOEXEC); /* a reader may not create: empty */
 	if (fd < 0) {
 		fprintf(stderr, "%s: cannot open rules file %s: %s\n", prog, path, strerror(errno));
 		cli_store_close(st);
@@ -170,6 +173,11 @@ int cli_store_commit(struct cli_store *st)
 	int fd = -1, rc = CLI_EXIT_OTHER;
 
 	upt_sb_init(&sb);
+	if (st->lockfd < 0) {
+		/* Only a writer that held the lock since it read the file may replace it. */
+		fprintf(stderr, "%s: refusing to write %s without its lock\n", st->prog, st->path);
+		goto out;
+	}
 	if (!tmp || upt_rules_save(st->rs, NULL, UPT_SAVE_COUNTERS, &sb) < 0) {
 		fprintf(stderr, "%s: out of memory\n", st->prog);
 		goto out;
