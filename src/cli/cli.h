@@ -14,12 +14,12 @@
 
 #include "rules/rules.h"
 
-#define CLI_VERSION "0.1"
+#define CLI_VERSION	   "0.1"
 #define CLI_DEFAULT_SOCKET "/run/uptables.sock"
 
 /* Exit statuses, iptables' values. */
-#define CLI_EXIT_OTHER    1 /* OTHER_PROBLEM: the command failed */
-#define CLI_EXIT_PARAM    2 /* PARAMETER_PROBLEM: bad command line */
+#define CLI_EXIT_OTHER	  1 /* OTHER_PROBLEM: the command failed */
+#define CLI_EXIT_PARAM	  2 /* PARAMETER_PROBLEM: bad command line */
 #define CLI_EXIT_VERSION  3 /* VERSION_PROBLEM: e.g. unknown table */
 #define CLI_EXIT_RESOURCE 4 /* RESOURCE_PROBLEM: busy chain, lock timeout */
 
@@ -49,8 +49,8 @@ const char *cli_target_file(const struct cli_target *t, const char *prog);
 struct cli_store {
 	const char *path;
 	const char *prog;
-	int lockfd;            /* -1: not locked (readers) */
-	struct upt_rules *rs;  /* the file's ruleset */
+	int lockfd;	      /* -1: not locked (readers) */
+	struct upt_rules *rs; /* the file's ruleset */
 };
 
 /*

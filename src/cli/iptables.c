@@ -126,8 +126,8 @@ static bool scan_word(struct argscan *s, const char *w, const char *next)
 		for (i = 0; next[i] && i + 1 < sizeof(lower); i++)
 			lower[i] = (char)tolower((unsigned char)next[i]);
 		lower[i] = '\0';
-		const struct upt_match_ops *m = upt_match_find(w[1] == 'p' || w[2] == 'p' ? lower
-											  : next);
+		const struct upt_match_ops *m =
+		    upt_match_find(w[1] == 'p' || w[2] == 'p' ? lower : next);
 		if (m && s->nm < 32)
 			s->m[s->nm++] = m;
 		s->protect = true;
@@ -313,7 +313,7 @@ static int parse_words(int argc, char **argv, struct opts *o)
 		}
 		o->av[o->ac++] = words[i];
 		continue;
-placeholder:
+	placeholder:
 		/*
 		 * An option taken out here still separates its neighbours: in
 		 * "-I OUTPUT -t nat 1" the 1 is no rule number for iptables.  -4
@@ -376,7 +376,8 @@ static int exec_failed(const char *err)
 		return cli_param_error(PROG, "%s", msg);
 	/* iptables-nft adds this hint to a policy the kernel refused. */
 	fprintf(stderr, PROG ": %s%s\n", msg,
-		strncmp(msg, "Bad policy name", 15) == 0 ? " Run `dmesg' for more information." : "");
+		strncmp(msg, "Bad policy name", 15) == 0 ? " Run `dmesg' for more information."
+							 : "");
 	return st;
 }
 
@@ -472,7 +473,7 @@ static int do_list(struct cli_store *st, enum upt_table t, const struct upt_cmd 
  */
 static int kernel_refuses(const struct upt_cmd *cmd, const struct upt_table_model *tm)
 {
-	const char *verb = cmd->kind == UPT_CMD_APPEND    ? "RULE_APPEND"
+	const char *verb = cmd->kind == UPT_CMD_APPEND	  ? "RULE_APPEND"
 			   : cmd->kind == UPT_CMD_INSERT  ? "RULE_INSERT"
 			   : cmd->kind == UPT_CMD_REPLACE ? "RULE_REPLACE"
 							  : NULL;
@@ -520,7 +521,7 @@ static int kernel_refuses(const struct upt_cmd *cmd, const struct upt_table_mode
  * not as a parameter problem.
  */
 static const char *const checkentry_msgs[] = {
-	"REJECT: TCP_RESET invalid for non-tcp",
+    "REJECT: TCP_RESET invalid for non-tcp",
 };
 
 static int checkentry_error(const struct opts *o, const char *err)
@@ -537,7 +538,8 @@ static int checkentry_error(const struct opts *o, const char *err)
 	for (int i = 0; known && i + 1 < o->ac; i++)
 		for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
 			if (!strcmp(o->av[i], verbs[v].opt) || !strcmp(o->av[i], verbs[v].lopt)) {
-				fprintf(stderr, PROG ": %s failed (Invalid argument): rule in chain %s\n",
+				fprintf(stderr,
+					PROG ": %s failed (Invalid argument): rule in chain %s\n",
 					verbs[v].verb, o->av[i + 1]);
 				return CLI_EXIT_RESOURCE;
 			}
@@ -556,7 +558,7 @@ static int run(struct opts *o)
 	if (t < 0) {
 		fprintf(stderr,
 			PROG ": table '%s' does not exist\n"
-			"Perhaps iptables or your kernel needs to be upgraded.\n",
+			     "Perhaps iptables or your kernel needs to be upgraded.\n",
 			o->table);
 		return CLI_EXIT_VERSION;
 	}
@@ -569,8 +571,8 @@ static int run(struct opts *o)
 	if (!upt_rules_has_table(st.rs, (enum upt_table)t))
 		upt_table_reset(&st.rs->t[t], (enum upt_table)t);
 
-	rc = upt_cmd_parse((enum upt_table)t, &st.rs->t[t], o->ac, o->av, 0, &cmd, err,
-			   sizeof(err));
+	rc =
+	    upt_cmd_parse((enum upt_table)t, &st.rs->t[t], o->ac, o->av, 0, &cmd, err, sizeof(err));
 	if (rc < 0) {
 		rc = checkentry_error(o, err);
 		goto out;
@@ -589,7 +591,8 @@ static int run(struct opts *o)
 		rc = do_list(&st, (enum upt_table)t, &cmd, o);
 		break;
 	case UPT_CMD_CHECK:
-		rc = apply(&st, (enum upt_table)t, o->ac, o->av, UPT_RESTORE_TEST, err, sizeof(err));
+		rc =
+		    apply(&st, (enum upt_table)t, o->ac, o->av, UPT_RESTORE_TEST, err, sizeof(err));
 		rc = rc < 0 ? exec_failed(err) : 0;
 		break;
 	case UPT_CMD_ZERO_NUM: {

@@ -29,16 +29,16 @@ static const struct {
 	const char *prefix;
 	int status;
 } exec_msgs[] = {
-	{"No chain/target/match by that name", CLI_EXIT_OTHER},
-	{"Bad rule (does a matching rule exist", CLI_EXIT_OTHER},
-	{"Index of ", CLI_EXIT_OTHER},
-	{"Chain already exists", CLI_EXIT_OTHER},
-	{"File exists", CLI_EXIT_OTHER},
-	{"Bad built-in chain name", CLI_EXIT_OTHER},
-	{"Bad policy name", CLI_EXIT_OTHER},
-	{"CHAIN_DEL failed", CLI_EXIT_RESOURCE},
-	{"RULE_", CLI_EXIT_RESOURCE}, /* RULE_APPEND failed (...): the kernel refused the rule */
-	{"out of memory", CLI_EXIT_RESOURCE},
+    {"No chain/target/match by that name", CLI_EXIT_OTHER},
+    {"Bad rule (does a matching rule exist", CLI_EXIT_OTHER},
+    {"Index of ", CLI_EXIT_OTHER},
+    {"Chain already exists", CLI_EXIT_OTHER},
+    {"File exists", CLI_EXIT_OTHER},
+    {"Bad built-in chain name", CLI_EXIT_OTHER},
+    {"Bad policy name", CLI_EXIT_OTHER},
+    {"CHAIN_DEL failed", CLI_EXIT_RESOURCE},
+    {"RULE_", CLI_EXIT_RESOURCE}, /* RULE_APPEND failed (...): the kernel refused the rule */
+    {"out of memory", CLI_EXIT_RESOURCE},
 };
 
 int cli_exec_status(const char *msg)

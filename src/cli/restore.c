@@ -122,7 +122,7 @@ static int report(const char *err)
 	}
 	fprintf(stderr,
 		PROG ": %s\nError occurred at line: %u\n"
-		"Try `" PROG " -h' or '" PROG " --help' for more information.\n",
+		     "Try `" PROG " -h' or '" PROG " --help' for more information.\n",
 		msg, line);
 	return CLI_EXIT_PARAM;
 }
@@ -156,7 +156,8 @@ int cli_restore_main(int argc, char **argv)
 			/* accepted */
 		} else if (is_opt(w, 'T', "table") || is_opt(w, 'M', "modprobe")) {
 			if (i + 1 >= argc)
-				return cli_param_error(PROG, "option \"%s\" requires an argument", w);
+				return cli_param_error(PROG, "option \"%s\" requires an argument",
+						       w);
 			if (w[1] == 'T' || w[2] == 't')
 				only = argv[i + 1];
 			i++;
@@ -165,7 +166,8 @@ int cli_restore_main(int argc, char **argv)
 		} else if (!strncmp(w, "--modprobe=", 11) || (w[0] == '-' && w[1] == 'M' && w[2])) {
 			/* ignored */
 		} else if (is_opt(w, 'w', "wait") || is_opt(w, 'W', "wait-interval")) {
-			const char *num = i + 1 < argc && all_digits(argv[i + 1]) ? argv[++i] : NULL;
+			const char *num =
+			    i + 1 < argc && all_digits(argv[i + 1]) ? argv[++i] : NULL;
 			if (w[1] == 'w' || w[2] == 'w')
 				wait_secs = num && !strstr(w, "interval") ? atoi(num) : -1;
 		} else if ((w[0] == '-' && (w[1] == 'w' || w[1] == 'W') && all_digits(w + 2)) ||

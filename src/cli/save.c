@@ -78,15 +78,18 @@ int cli_save_main(int argc, char **argv)
 			flags |= UPT_SAVE_COUNTERS;
 		} else if ((v = opt_value(argc, argv, &i, 't', "table", &missing)) || missing) {
 			if (missing)
-				return cli_param_error(PROG, "option \"%s\" requires an argument", w);
+				return cli_param_error(PROG, "option \"%s\" requires an argument",
+						       w);
 			table = v;
 		} else if ((v = opt_value(argc, argv, &i, 'f', "file", &missing)) || missing) {
 			if (missing)
-				return cli_param_error(PROG, "option \"%s\" requires an argument", w);
+				return cli_param_error(PROG, "option \"%s\" requires an argument",
+						       w);
 			outfile = v;
 		} else if ((v = opt_value(argc, argv, &i, 'M', "modprobe", &missing)) || missing) {
 			if (missing)
-				return cli_param_error(PROG, "option \"%s\" requires an argument", w);
+				return cli_param_error(PROG, "option \"%s\" requires an argument",
+						       w);
 		} else if (!strcmp(w, "-h") || !strcmp(w, "--help")) {
 			usage();
 			return 0;

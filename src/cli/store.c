@@ -204,8 +204,7 @@ int cli_store_commit(struct cli_store *st)
 	}
 	if (close(fd) < 0 || rename(tmp, st->path) < 0) {
 		fd = -1;
-		fprintf(stderr, "%s: cannot replace %s: %s\n", st->prog, st->path,
-			strerror(errno));
+		fprintf(stderr, "%s: cannot replace %s: %s\n", st->prog, st->path, strerror(errno));
 		unlink(tmp);
 		goto out;
 	}

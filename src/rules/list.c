@@ -45,7 +45,8 @@ static void put_num(struct upt_sb *sb, uint64_t n, bool exact, bool notable)
 	for (int i = 0; i < 4; i++) {
 		n = (n + 500) / 1000;
 		if (n <= 9999 || i == 3) {
-			upt_sb_printf(sb, notable ? "%" PRIu64 "%c " : "%4" PRIu64 "%c ", n, sfx[i]);
+			upt_sb_printf(sb, notable ? "%" PRIu64 "%c " : "%4" PRIu64 "%c ", n,
+				      sfx[i]);
 			return;
 		}
 	}
@@ -317,8 +318,8 @@ static void rule_line(struct upt_sb *out, const struct upt_rule *r, const char *
 	bare.tkind = UPT_RT_NONE;
 	upt_rule_save(&bare, chain, &tgt);
 	cut = tgt.len <= full.len && memcmp(upt_sb_str(&full), upt_sb_str(&tgt), tgt.len) == 0
-		      ? tgt.len
-		      : full.len;
+		  ? tgt.len
+		  : full.len;
 	upt_sb_printf(out, "%.*s -c %" PRIu64 " %" PRIu64 "%s\n", (int)cut, upt_sb_str(&full),
 		      r->pkts, r->bytes, upt_sb_str(&full) + cut);
 	upt_sb_free(&full);

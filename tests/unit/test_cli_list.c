@@ -161,9 +161,9 @@ TEST(rule_echo_of_verbose_commands)
 			   "-A INPUT -s 127.0.0.1/32 -p 200 -j LOG\n"
 			   "-A INPUT -m comment --comment x\nCOMMIT\n";
 	static const char *const want[] = {
-		"ACCEPT  tcp opt -- in * out *  1.2.3.4  -> 0.0.0.0/0   tcp dpt:80\n",
-		"LOG  200 opt -- in * out *  127.0.0.1  -> 0.0.0.0/0   LOG flags 0 level 4\n",
-		"  all opt -- in * out *  0.0.0.0/0  -> 0.0.0.0/0   /* x */\n",
+	    "ACCEPT  tcp opt -- in * out *  1.2.3.4  -> 0.0.0.0/0   tcp dpt:80\n",
+	    "LOG  200 opt -- in * out *  127.0.0.1  -> 0.0.0.0/0   LOG flags 0 level 4\n",
+	    "  all opt -- in * out *  0.0.0.0/0  -> 0.0.0.0/0   /* x */\n",
 	};
 	struct upt_rules *rs = upt_rules_create();
 	char err[256];
