@@ -105,7 +105,8 @@ bool upt_pdesc_tcp_insert_option(struct upt_pdesc *d, uint32_t cap, const void *
 	c = upt_csum_update16(c, old_word, new_word);
 	pkt_wr16(csum, c);
 	/* IP total length and header checksum. */
-	pkt_wr16(ip + 10, upt_csum_update16(pkt_rd16(ip + 10), d->ip_len, (uint16_t)(d->ip_len + n)));
+	pkt_wr16(ip + 10,
+		 upt_csum_update16(pkt_rd16(ip + 10), d->ip_len, (uint16_t)(d->ip_len + n)));
 	pkt_wr16(ip + 2, (uint16_t)(d->ip_len + n));
 	d->ip_len = (uint16_t)(d->ip_len + n);
 	d->l4_len = (uint16_t)(d->l4_len + n);

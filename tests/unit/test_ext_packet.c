@@ -83,8 +83,9 @@ TEST(dscp_tos_ecn_length_ttl_read_the_ip_header)
 		f.payload_len = rows[i].payload;
 		xt_pk_build(&k, &f);
 		if (e.m)
-			CHECK_MSG(xt_run(&e, &k) == rows[i].want, "row %zu: -m %s %s on tos 0x%02x ttl %u",
-				  i, rows[i].name, rows[i].opts, rows[i].tos, rows[i].ttl);
+			CHECK_MSG(xt_run(&e, &k) == rows[i].want,
+				  "row %zu: -m %s %s on tos 0x%02x ttl %u", i, rows[i].name,
+				  rows[i].opts, rows[i].tos, rows[i].ttl);
 		free(e.data);
 	}
 }
@@ -174,7 +175,8 @@ TEST(pkttype_follows_the_ethernet_destination)
 			inv = xt_mm("pkttype", 0, opts);
 			bool want = strcmp(types[t], rows[i].type) == 0;
 			CHECK_MSG(xt_run(&e, &k) == want, "row %zu --pkt-type %s", i, types[t]);
-			CHECK_MSG(xt_run(&inv, &k) == !want, "row %zu ! --pkt-type %s", i, types[t]);
+			CHECK_MSG(xt_run(&inv, &k) == !want, "row %zu ! --pkt-type %s", i,
+				  types[t]);
 			free(e.data), free(inv.data);
 		}
 	}
@@ -232,21 +234,21 @@ TEST(u32_walks_locations_and_ranges_as_the_kernel)
 		const char *expr;
 		bool want;
 	} rows[] = {
-	    {"0>>28=4", true},                       /* IP version */
-	    {"6&0xFF=6", true},                      /* protocol TCP */
+	    {"0>>28=4", true},	/* IP version */
+	    {"6&0xFF=6", true}, /* protocol TCP */
 	    {"6&0xFF=17", false},
-	    {"6&0xFF=1:5,6", true},                  /* second range */
-	    {"0>>22&0x3C@0>>16=40000", true},        /* source port through @ */
-	    {"0>>22&0x3C@0&0xFFFF=80", true},        /* destination port */
+	    {"6&0xFF=1:5,6", true},			   /* second range */
+	    {"0>>22&0x3C@0>>16=40000", true},		   /* source port through @ */
+	    {"0>>22&0x3C@0&0xFFFF=80", true},		   /* destination port */
 	    {"0>>22&0x3C@12>>26&0x3C@0=0x47455420", true}, /* first payload word "GET " */
 	    {"0>>22&0x3C@12>>26&0x3C@4=0x2f78797a", true}, /* "/xyz" */
-	    {"0>>22&0x3C@12>>26&0x3C@8=0", false},   /* past the end: false */
-	    {"44=0", false},                         /* 48-byte packet: 44 is the last word */
+	    {"0>>22&0x3C@12>>26&0x3C@8=0", false},	   /* past the end: false */
+	    {"44=0", false},				   /* 48-byte packet: 44 is the last word */
 	    {"40=0x2f78797a", false},
 	    {"44=0x2f78797a", true},
-	    {"6&0xFF=6&&0>>28=5", false},            /* every test must hold */
-	    {"0=5:1", false},                        /* empty range */
-	    {"0&0xFFFF=48", true},                   /* total length */
+	    {"6&0xFF=6&&0>>28=5", false}, /* every test must hold */
+	    {"0=5:1", false},		  /* empty range */
+	    {"0&0xFFFF=48", true},	  /* total length */
 	};
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -323,9 +325,9 @@ TEST(string_searches_the_ip_packet_within_from_and_to)
 
 TEST(string_icase_folds_latin1_letters_as_the_kernel_ctype)
 {
-	static const uint8_t upper[] = {0xc9, 'T', 0xc9};  /* ÉTÉ in ISO 8859-1 */
-	static const uint8_t lower[] = {0xe9, 't', 0xe9};  /* été */
-	static const uint8_t sharp[] = {0xdf};             /* ß: lower, folds to 0xbf */
+	static const uint8_t upper[] = {0xc9, 'T', 0xc9}; /* ÉTÉ in ISO 8859-1 */
+	static const uint8_t lower[] = {0xe9, 't', 0xe9}; /* été */
+	static const uint8_t sharp[] = {0xdf};		  /* ß: lower, folds to 0xbf */
 
 	CHECK(string_on("--hex-string |e974e9| --algo kmp --icase", upper, 3));
 	CHECK(string_on("--hex-string |c954c9| --algo bm --icase", lower, 3));
@@ -379,8 +381,9 @@ TEST(string_bm_and_kmp_agree_with_a_naive_search)
 		}
 		bool want = first >= 0 && first + (long)m <= to - from;
 		for (int algo = 0; algo < 2; algo++) {
-			snprintf(opts, sizeof(opts), "--hex-string |%s| --algo %s --from %d --to %d",
-				 hex, algo ? "kmp" : "bm", from, to);
+			snprintf(opts, sizeof(opts),
+				 "--hex-string |%s| --algo %s --from %d --to %d", hex,
+				 algo ? "kmp" : "bm", from, to);
 			if (string_on(opts, pl, n) != want)
 				disagreements++;
 		}
@@ -421,7 +424,8 @@ TEST(dscp_tos_ttl_targets_rewrite_with_a_valid_header_checksum)
 		f.ttl = rows[i].ttl;
 		xt_pk_build(&k, &f);
 		CHECK_EQ(e.t->target(e.data, &k.p), UPT_V_CONTINUE);
-		CHECK_MSG(xt_ip_of(&k)[1] == rows[i].want_tos && xt_ip_of(&k)[8] == rows[i].want_ttl,
+		CHECK_MSG(xt_ip_of(&k)[1] == rows[i].want_tos &&
+			      xt_ip_of(&k)[8] == rows[i].want_ttl,
 			  "row %zu: %s %s: tos 0x%02x ttl %u", i, rows[i].name, rows[i].opts,
 			  xt_ip_of(&k)[1], xt_ip_of(&k)[8]);
 		CHECK_EQ(k.d.tos, rows[i].want_tos);
@@ -555,13 +559,13 @@ TEST(tcpmss_clamp_is_refused_outside_forward_output_postrouting)
 	struct xt_ext e;
 
 	CHECK(xt_build(&e, true, "TCPMSS", UPT_IPPROTO_TCP, "--clamp-mss-to-pmtu",
-		    1u << UPT_HOOK_PRE_ROUTING) != 0);
+		       1u << UPT_HOOK_PRE_ROUTING) != 0);
 	free(e.data);
 	CHECK(xt_build(&e, true, "TCPMSS", UPT_IPPROTO_TCP, "--clamp-mss-to-pmtu",
-		    1u << UPT_HOOK_POST_ROUTING) == 0);
+		       1u << UPT_HOOK_POST_ROUTING) == 0);
 	free(e.data);
 	CHECK(xt_build(&e, true, "TCPMSS", UPT_IPPROTO_TCP, "--set-mss 1000",
-		    1u << UPT_HOOK_PRE_ROUTING) == 0);
+		       1u << UPT_HOOK_PRE_ROUTING) == 0);
 	free(e.data);
 	CHECK(xt_build(&e, true, "TCPMSS", 0, "--set-mss 1000", 0) != 0); /* needs -p tcp */
 	free(e.data);
@@ -611,13 +615,13 @@ TEST(checksum_fill_completes_locally_generated_tcp_and_udp_only)
 static struct upt_engine *clamp_gateway(void)
 {
 	static const char *const lines[] = {
-		"link eth0 address 02:00:00:00:00:01",
-		"link eth1 address 02:00:00:00:01:01 mtu 1400",
-		"addr add 198.51.100.1/24 dev eth0",
-		"addr add 192.168.1.1/24 dev eth1",
-		"sysctl net.ipv4.ip_forward=1",
-		"neigh add 198.51.100.2 lladdr 02:00:00:00:00:02 dev eth0",
-		"neigh add 192.168.1.2 lladdr 02:00:00:00:01:02 dev eth1",
+	    "link eth0 address 02:00:00:00:00:01",
+	    "link eth1 address 02:00:00:00:01:01 mtu 1400",
+	    "addr add 198.51.100.1/24 dev eth0",
+	    "addr add 192.168.1.1/24 dev eth1",
+	    "sysctl net.ipv4.ip_forward=1",
+	    "neigh add 198.51.100.2 lladdr 02:00:00:00:00:02 dev eth0",
+	    "neigh add 192.168.1.2 lladdr 02:00:00:00:01:02 dev eth1",
 	};
 	static const char rules[] = "*mangle\n"
 				    "-A FORWARD -p tcp -m tcp --tcp-flags SYN,RST SYN "

@@ -75,7 +75,7 @@ TEST(write_l4_refusals_change_nothing)
 	memcpy(before, buf, sizeof(buf));
 	CHECK(!upt_pdesc_write_l4(&d, d.l4_off + 16, bytes, 2)); /* the checksum itself */
 	CHECK(!upt_pdesc_write_l4(&d, d.l4_off + 15, bytes, 2));
-	CHECK(!upt_pdesc_write_l4(&d, d.l4_off - 1, bytes, 2));  /* before the segment */
+	CHECK(!upt_pdesc_write_l4(&d, d.l4_off - 1, bytes, 2));	 /* before the segment */
 	CHECK(!upt_pdesc_write_l4(&d, d.l4_off + 23, bytes, 2)); /* past its end */
 	CHECK(!upt_pdesc_write_l4(&d, d.l4_off + 20, bytes, 0));
 	CHECK(memcmp(before, buf, sizeof(buf)) == 0);

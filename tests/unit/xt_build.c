@@ -6,9 +6,8 @@
 #include "check.h"
 #include "xt_build.h"
 
-
 int xt_build(struct xt_ext *e, bool target, const char *name, uint8_t proto, const char *opts,
-		 uint32_t hooks)
+	     uint32_t hooks)
 {
 	const struct upt_xt_option *o, *optv;
 	char words[512], *argv[32], *save = NULL, *w, err[256] = "";
@@ -73,8 +72,6 @@ struct xt_ext xt_tg(const char *name, uint8_t proto, const char *opts)
 	return e;
 }
 
-
-
 void xt_pk_build(struct xt_pk *k, const struct frame *f)
 {
 	size_t n = frame_build(f, k->buf, sizeof(k->buf));
@@ -110,4 +107,3 @@ const uint8_t *xt_ip_of(const struct xt_pk *k)
 {
 	return k->buf + k->d.l2_len;
 }
-

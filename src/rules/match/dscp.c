@@ -38,9 +38,9 @@ static int dscp_parse(void *data, unsigned id, bool invert, const char *arg, str
 	int cls;
 
 	if (p->seen & (1u << (id == O_DSCP ? O_DSCP_CLASS : O_DSCP)))
-		return upt_xt_error(p, "dscp: option \"--%s\" cannot be used together with \"--%s\".",
-				    id == O_DSCP ? "dscp" : "dscp-class",
-				    id == O_DSCP ? "dscp-class" : "dscp");
+		return upt_xt_error(
+		    p, "dscp: option \"--%s\" cannot be used together with \"--%s\".",
+		    id == O_DSCP ? "dscp" : "dscp-class", id == O_DSCP ? "dscp-class" : "dscp");
 	if (id == O_DSCP) {
 		if (!upt_xtu_strtoul(arg, NULL, 0, 63, &v))
 			return upt_xt_error(p, "dscp: bad value for option \"--dscp\", or out of "

@@ -84,8 +84,7 @@ static void ecn_save(const void *data, struct upt_sb *sb)
 	if (m->operation & OP_CWR)
 		upt_sb_printf(sb, "%s --ecn-tcp-cwr", (m->invert & OP_CWR) ? " !" : "");
 	if (m->operation & OP_IP)
-		upt_sb_printf(sb, "%s --ecn-ip-ect %u", (m->invert & OP_IP) ? " !" : "",
-			      m->ip_ect);
+		upt_sb_printf(sb, "%s --ecn-ip-ect %u", (m->invert & OP_IP) ? " !" : "", m->ip_ect);
 }
 
 static void ecn_print(const void *data, struct upt_sb *sb, unsigned flags)
@@ -116,8 +115,7 @@ static bool ecn_match(const void *data, struct upt_xt_pkt *p)
 	const struct upt_pdesc *d = p->d;
 	uint8_t flags;
 
-	if ((m->operation & OP_IP) &&
-	    ((d->tos & 0x03) == m->ip_ect) == ((m->invert & OP_IP) != 0))
+	if ((m->operation & OP_IP) && ((d->tos & 0x03) == m->ip_ect) == ((m->invert & OP_IP) != 0))
 		return false;
 	if (m->operation & (OP_ECE | OP_CWR)) {
 		/* The 20-byte header must be inside the packet (skb_header_pointer). */

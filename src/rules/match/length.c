@@ -60,8 +60,9 @@ static int length_parse(void *data, unsigned id, bool invert, const char *arg,
 	if (id != O_LENGTH)
 		return -EINVAL;
 	if (!parse_range(arg, &m->min, &m->max))
-		return upt_xt_error(p, "length: bad value for option \"--length\" near \"%s\", or "
-				       "out of range (0-65535).",
+		return upt_xt_error(p,
+				    "length: bad value for option \"--length\" near \"%s\", or "
+				    "out of range (0-65535).",
 				    arg);
 	if (m->min > m->max)
 		return upt_xt_error(p, "length: invalid range given");

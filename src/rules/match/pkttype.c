@@ -35,8 +35,8 @@ static const struct {
 	const char *name;
 	uint8_t type;
 } names[] = {
-    {"unicast", PKT_HOST},     {"broadcast", PKT_BROADCAST}, {"multicast", PKT_MULTICAST},
-    {"otherhost", PKT_OTHERHOST}, {"host", PKT_HOST},	     {"bcast", PKT_BROADCAST},
+    {"unicast", PKT_HOST},	  {"broadcast", PKT_BROADCAST}, {"multicast", PKT_MULTICAST},
+    {"otherhost", PKT_OTHERHOST}, {"host", PKT_HOST},		{"bcast", PKT_BROADCAST},
     {"mcast", PKT_MULTICAST},
 };
 

@@ -32,13 +32,13 @@
 #include "rules/xt_util.h"
 
 #define PATTERN_MAX 128 /* XT_STRING_MAX_PATTERN_SIZE */
-#define ALGO_MAX    16  /* XT_STRING_MAX_ALGO_NAME_SIZE */
+#define ALGO_MAX    16	/* XT_STRING_MAX_ALGO_NAME_SIZE */
 
 enum { O_FROM, O_TO, O_ALGO, O_ICASE, O_STRING, O_HEX_STRING };
 enum { ALGO_BM = 1, ALGO_KMP = 2 };
 
 #define F_INVERT 0x1
-#define F_ICASE  0x2
+#define F_ICASE	 0x2
 
 struct string_data {
 	uint8_t pattern[PATTERN_MAX]; /* as given (saved, printed) */
@@ -160,10 +160,11 @@ static int string_parse(void *data, unsigned id, bool invert, const char *arg,
 	case O_FROM:
 	case O_TO:
 		if (!upt_xtu_strtoul(arg, NULL, 0, 0xffff, &v))
-			return upt_xt_error(p,
-					    "string: bad value for option \"--%s\", or out of range "
-					    "(0-65535).",
-					    id == O_FROM ? "from" : "to");
+			return upt_xt_error(
+			    p,
+			    "string: bad value for option \"--%s\", or out of range "
+			    "(0-65535).",
+			    id == O_FROM ? "from" : "to");
 		if (id == O_FROM)
 			m->from = (uint16_t)v;
 		else

@@ -63,8 +63,9 @@ static int tcpmss_parse(void *data, unsigned id, bool invert, const char *arg,
 	if (id != O_MSS)
 		return -EINVAL;
 	if (!parse_range(arg, &m->min, &m->max))
-		return upt_xt_error(p, "tcpmss: bad value for option \"--mss\" near \"%s\", or out "
-				       "of range (0-65535).",
+		return upt_xt_error(p,
+				    "tcpmss: bad value for option \"--mss\" near \"%s\", or out "
+				    "of range (0-65535).",
 				    arg);
 	if (m->min > m->max)
 		return upt_xt_error(p, "tcpmss: invalid range given");

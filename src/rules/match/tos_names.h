@@ -19,9 +19,8 @@ struct upt_tos_name {
 };
 
 static const struct upt_tos_name upt_tos_names[] = {
-    {"Minimize-Cost", 0x02},	    {"Maximize-Reliability", 0x04},
-    {"Maximize-Throughput", 0x08}, {"Minimize-Delay", 0x10},
-    {"Normal-Service", 0x00},
+    {"Minimize-Cost", 0x02},  {"Maximize-Reliability", 0x04}, {"Maximize-Throughput", 0x08},
+    {"Minimize-Delay", 0x10}, {"Normal-Service", 0x00},
 };
 
 #define UPT_TOS_NAME_MASK 0x3f

@@ -46,10 +46,13 @@ static int ttl_parse(void *data, unsigned id, bool invert, const char *arg, stru
 					    "\"--%s\".",
 					    opt_name[id], opt_name[other]);
 	if (!upt_xtu_strtoul(arg, NULL, 0, 255, &v))
-		return upt_xt_error(p, "ttl: bad value for option \"--%s\", or out of range (0-255).",
+		return upt_xt_error(p,
+				    "ttl: bad value for option \"--%s\", or out of range (0-255).",
 				    opt_name[id]);
 	m->ttl = (uint8_t)v;
-	m->mode = id == O_TTL_EQ ? (invert ? MODE_NE : MODE_EQ) : id == O_TTL_LT ? MODE_LT : MODE_GT;
+	m->mode = id == O_TTL_EQ   ? (invert ? MODE_NE : MODE_EQ)
+		  : id == O_TTL_LT ? MODE_LT
+				   : MODE_GT;
 	return 0;
 }
 

@@ -115,8 +115,8 @@ static int u32_parse(void *data, unsigned id, bool invert, const char *arg, stru
 		if (!in_values) {
 			if (*s == '=') {
 				if (loc == 0)
-					return upt_xt_error(p, "u32: at char %u: location spec missing",
-							    at);
+					return upt_xt_error(
+					    p, "u32: at char %u: location spec missing", at);
 				s++;
 				in_values = true;
 				continue;
@@ -144,12 +144,14 @@ static int u32_parse(void *data, unsigned id, bool invert, const char *arg, stru
 					ct->location[loc].nextop = OP_AT;
 					break;
 				default:
-					return upt_xt_error(p, "u32: at char %u: operator expected", at);
+					return upt_xt_error(p, "u32: at char %u: operator expected",
+							    at);
 				}
 				s++;
 			}
 			if (!number(&s, &ct->location[loc].number))
-				return upt_xt_error(p, "u32: at char %u: not a number or out of range",
+				return upt_xt_error(p,
+						    "u32: at char %u: not a number or out of range",
 						    (unsigned)(s - arg));
 			if (++loc > U32_MAX_USED)
 				return upt_xt_error(p, "u32: at char %u: too many operators",
@@ -177,7 +179,8 @@ static int u32_parse(void *data, unsigned id, bool invert, const char *arg, stru
 		}
 		if (val > 0) {
 			if (*s != ',')
-				return upt_xt_error(p, "u32: at char %u: expected \",\" or \"&&\"", at);
+				return upt_xt_error(p, "u32: at char %u: expected \",\" or \"&&\"",
+						    at);
 			s++;
 		}
 		if (!number(&s, &ct->value[val].min))
@@ -188,13 +191,15 @@ static int u32_parse(void *data, unsigned id, bool invert, const char *arg, stru
 		if (*s == ':') {
 			s++;
 			if (!number(&s, &ct->value[val].max))
-				return upt_xt_error(p, "u32: at char %u: not a number or out of range",
+				return upt_xt_error(p,
+						    "u32: at char %u: not a number or out of range",
 						    (unsigned)(s - arg));
 		} else {
 			ct->value[val].max = ct->value[val].min;
 		}
 		if (++val > U32_MAX_USED)
-			return upt_xt_error(p, "u32: at char %u: too many \",\"s", (unsigned)(s - arg));
+			return upt_xt_error(p, "u32: at char %u: too many \",\"s",
+					    (unsigned)(s - arg));
 	}
 }
 

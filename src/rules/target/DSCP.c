@@ -38,7 +38,8 @@ static int dscp_tg_parse(void *data, unsigned id, bool invert, const char *arg,
 
 	(void)invert;
 	if (p->seen & (1u << (id == O_SET_DSCP ? O_SET_DSCP_CLASS : O_SET_DSCP)))
-		return upt_xt_error(p, "DSCP: option \"--%s\" cannot be used together with \"--%s\".",
+		return upt_xt_error(p,
+				    "DSCP: option \"--%s\" cannot be used together with \"--%s\".",
 				    id == O_SET_DSCP ? "set-dscp" : "set-dscp-class",
 				    id == O_SET_DSCP ? "set-dscp-class" : "set-dscp");
 	if (id == O_SET_DSCP) {

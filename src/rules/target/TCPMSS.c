@@ -29,7 +29,7 @@
 enum { O_SET_MSS, O_CLAMP_MSS };
 
 #define MSS_CLAMP_PMTU 0xffff /* XT_TCPMSS_CLAMP_PMTU */
-#define MSS_MAX        65515  /* 65535 - 20, libxt_TCPMSS for IPv4 */
+#define MSS_MAX	       65515  /* 65535 - 20, libxt_TCPMSS for IPv4 */
 #define MIN_HEADERS    40     /* IPv4 + TCP headers: the kernel's minlen */
 #define MSS_DEFAULT    536    /* RFC 1122 */
 
@@ -58,8 +58,9 @@ static int tcpmss_tg_parse(void *data, unsigned id, bool invert, const char *arg
 	(void)invert;
 	if (id == O_SET_MSS) {
 		if (!upt_xtu_strtoul(arg, NULL, 0, MSS_MAX, &v))
-			return upt_xt_error(p, "TCPMSS: bad value for option \"--set-mss\", or out of "
-					       "range (0-65515).");
+			return upt_xt_error(p,
+					    "TCPMSS: bad value for option \"--set-mss\", or out of "
+					    "range (0-65515).");
 		t->mss = (uint16_t)v;
 	} else if (id == O_CLAMP_MSS) {
 		t->mss = MSS_CLAMP_PMTU;
@@ -81,8 +82,9 @@ static int tcpmss_tg_check(void *data, struct upt_xt_parse *p)
 	if (p->proto != UPT_IPPROTO_TCP || p->proto_invert)
 		return upt_xt_error(p, "TCPMSS target: only valid for `-p tcp'");
 	if (t->mss == MSS_CLAMP_PMTU && (p->hooks & ~ok_hooks))
-		return upt_xt_error(p, "TCPMSS: path-MTU clamping only supported in FORWARD, OUTPUT "
-				       "and POSTROUTING hooks");
+		return upt_xt_error(p,
+				    "TCPMSS: path-MTU clamping only supported in FORWARD, OUTPUT "
+				    "and POSTROUTING hooks");
 	return 0;
 }
 

@@ -62,7 +62,8 @@ static int tos_tg_parse(void *data, unsigned id, bool invert, const char *arg,
 		return 0;
 	}
 	if (!upt_xtu_strtoul(arg, NULL, 0, 0xff, &v))
-		return upt_xt_error(p, "TOS: bad value for option \"--%s\", or out of range (0-255).",
+		return upt_xt_error(p,
+				    "TOS: bad value for option \"--%s\", or out of range (0-255).",
 				    opt_name[id]);
 	switch (id) {
 	case O_AND_TOS:
