@@ -203,6 +203,27 @@ static bool is_related(uint8_t ctinfo)
 	return ctinfo == UPT_CTINFO_RELATED || ctinfo == UPT_CTINFO_RELATED_REPLY;
 }
 
+/* Trace a rewrite that changed the packet: "applied at POSTROUTING: source A:p -> B:q". */
+static void trace_nat_applied(struct upt_walk *w, enum upt_hook hook, enum upt_nat_manip manip,
+			      uint32_t addr, uint16_t port)
+{
+	bool src = manip == UPT_NAT_MANIP_SRC;
+	uint32_t now_addr = src ? w->d.saddr : w->d.daddr;
+	uint16_t now_port = src ? w->d.sport : w->d.dport;
+	bool ports = w->d.proto == UPT_IPPROTO_TCP || w->d.proto == UPT_IPPROTO_UDP;
+	char a[16], b[16], pa[8] = "", pb[8] = "";
+
+	if (now_addr == addr && (!ports || now_port == port))
+		return;
+	if (ports) {
+		snprintf(pa, sizeof(pa), ":%u", port);
+		snprintf(pb, sizeof(pb), ":%u", now_port);
+	}
+	upt_path_trace(w->eng, UPT_TRACE_NAT, "applied at %s: %s %s%s -> %s%s", upt_hook_name(hook),
+		       src ? "source" : "destination", upt_ip_str(addr, a), pa,
+		       upt_ip_str(now_addr, b), pb);
+}
+
 /*
  * A NAT hook (nf_nat_ipv4_fn / nf_nat_inet_fn): ICMP errors of a tracked
  * connection are translated; a connection not yet bound for this manip
@@ -214,6 +235,9 @@ static bool nat_hook(struct upt_walk *w, enum upt_hook hook, enum upt_nat_manip 
 	struct upt_engine *eng = w->eng;
 	struct upt_ct *ct = w->x.ct;
 	uint8_t dir = w->x.ctdir;
+	uint32_t before_addr;
+	uint16_t before_port;
+	bool bound = false;
 
 	if (!ct || !eng->rs || !upt_ruleset_has_table(eng->rs, UPT_TABLE_NAT))
 		return true;
@@ -225,6 +249,7 @@ static bool nat_hook(struct upt_walk *w, enum upt_hook hook, enum upt_nat_manip 
 		return true;
 	}
 	if ((w->x.ctinfo == UPT_CTINFO_NEW || is_related(w->x.ctinfo)) && !upt_nat_done(ct, manip)) {
+		bound = true;
 		if (!run_table(w, UPT_TABLE_NAT, hook))
 			return false;
 		if (!upt_nat_done(ct, manip) && upt_nat_null_binding(&eng->nat, ct, manip) < 0) {
@@ -245,10 +270,15 @@ static bool nat_hook(struct upt_walk *w, enum upt_hook hook, enum upt_nat_manip 
 					       upt_hook_name(hook));
 		}
 	}
+	before_addr = manip == UPT_NAT_MANIP_SRC ? w->d.saddr : w->d.daddr;
+	before_port = manip == UPT_NAT_MANIP_SRC ? w->d.sport : w->d.dport;
 	if (!upt_nat_packet(ct, dir, manip, &w->d)) {
 		finish(w, UPT_PKT_DROPPED, UPT_DROP_NAT_MANIP_FAILED);
 		return false;
 	}
+	/* Later packets: the binding applied (the first packet's trace shows the binding). */
+	if (tracing(eng) && !bound)
+		trace_nat_applied(w, hook, manip, before_addr, before_port);
 	return true;
 }
 

@@ -322,11 +322,12 @@ static void diag_local_drop(struct xp_ctx *x, const struct xp_leg *L, const char
 		if (!nat_target(L->nat, &daddr, &dport) || !dport)
 			dport = L->sent.dport;
 		dest_match(&L->sent, daddr, dport, match, sizeof(match));
-		d = xp_diag_add(x, "input-drops-request",
-				"INPUT drops the request to the gateway itself: %s %s it. INPUT sees "
-				"the packet after DNAT, going to %s%s%.0u.",
-				who, verb(h), xp_ip(daddr, a), L->sent.proto == P_ICMP ? "" : " port ",
-				L->sent.proto == P_ICMP ? 0 : dport);
+		d = xp_diag_add(
+		    x, "input-drops-request",
+		    "INPUT drops the request to the gateway itself: %s %s it. INPUT sees "
+		    "the packet after DNAT, going to %s%s%.0u.",
+		    who, verb(h), xp_ip(daddr, a), L->sent.proto == P_ICMP ? "" : " port ",
+		    L->sent.proto == P_ICMP ? 0 : dport);
 		xp_diag_fix(d, "uptables %s -i %s %s -j ACCEPT", pos, in ? in : "?", match);
 		return;
 	}
@@ -560,9 +561,11 @@ static void diag_hairpin(struct xp_ctx *x)
 	d = xp_diag_add(x, "hairpin-without-snat",
 			"hairpin NAT without SNAT: the client %s reaches %s, DNAT sends it to %s "
 			"on the same link (%s) with the client's own address as source. %s answers "
-			"%s directly, from %s instead of %s, and the client drops that answer.",
+			"%s directly, from %s instead of %s: the client, waiting for an answer "
+			"from %s, does not take it%s.",
 			xp_ip(Q->sent.saddr, a), xp_ip(Q->sent.daddr, b), xp_ip(Q->flow.daddr, c),
-			out ? out : "?", c, a, c, b);
+			out ? out : "?", c, a, c, b, b,
+			Q->sent.proto == P_TCP ? " (its TCP answers with a reset)" : "");
 	xp_diag_fix(d, "uptables -t nat -A POSTROUTING -s %s/%u -o %s %s -j MASQUERADE",
 		    xp_ip(net, n), plen, out ? out : "?", match);
 }
@@ -594,8 +597,8 @@ static void refit_forward_rule(struct xp_diag *d, const struct xp_leg *Q, uint16
 			snprintf(tail, sizeof(tail), "%s", p + strlen(pat));
 			snprintf(p, sizeof(body) - (size_t)(p - body), " --dport %u%s", port, tail);
 		}
-		xp_diag_fix(d, "and the FORWARD rule that accepts it: uptables -R %s %u %s", h->chain,
-			    h->rulenum, body);
+		xp_diag_fix(d, "and the FORWARD rule that accepts it: uptables -R %s %u %s",
+			    h->chain, h->rulenum, body);
 		return;
 	}
 }
