@@ -36,6 +36,8 @@ static const struct {
     {"File exists", CLI_EXIT_OTHER},
     {"Bad built-in chain name", CLI_EXIT_OTHER},
     {"Bad policy name", CLI_EXIT_OTHER},
+    {"Can't set policy", CLI_EXIT_OTHER},
+    {"COMMIT without a table", CLI_EXIT_OTHER},
     {"CHAIN_DEL failed", CLI_EXIT_RESOURCE},
     {"RULE_", CLI_EXIT_RESOURCE}, /* RULE_APPEND failed (...): the kernel refused the rule */
     {"out of memory", CLI_EXIT_RESOURCE},
