@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * uptables-sim explain: one packet and its reply through a simulated
- * gateway, then plain-language diagnostics.  The pieces: explain.c runs
- * the packets (and answers the gateway's ARP requests), diag.c reads
- * what happened and names the classic port-forwarding mistakes,
- * diag_shadow.c checks the ruleset for rules that can never match.
+ * gateway, then plain-language diagnostics.  The pieces: explain_input.c
+ * reads the gateway and the packet description, explain_frame.c builds
+ * and reads the frames, explain.c runs the packets (and answers the
+ * gateway's ARP requests), diag.c reads what happened and names the
+ * classic port-forwarding mistakes, diag_shadow.c checks the ruleset for
+ * rules that can never match.
  */
 #ifndef UPT_SIM_EXPLAIN_H
 #define UPT_SIM_EXPLAIN_H
