@@ -626,6 +626,8 @@ static struct upt_engine *clamp_gateway(void)
 	static const char rules[] = "*mangle\n"
 				    "-A FORWARD -p tcp -m tcp --tcp-flags SYN,RST SYN "
 				    "-j TCPMSS --clamp-mss-to-pmtu\n"
+				    "-A OUTPUT -p tcp -m tcp --tcp-flags SYN,RST SYN "
+				    "-j TCPMSS --clamp-mss-to-pmtu\n"
 				    "COMMIT\n";
 	struct upt_engine_config cfg = {.seed = {1, 1}};
 	struct upt_engine *eng = NULL;
@@ -695,6 +697,30 @@ TEST(tcpmss_clamps_to_the_smaller_of_egress_and_return_path_mtu)
 	upt_engine_destroy(eng);
 }
 
+/* Local output: the route's interface (eth1, 1400); the way back to a local source is lo. */
+TEST(tcpmss_clamps_locally_generated_syns_to_the_route_mtu)
+{
+	struct upt_engine *eng = clamp_gateway();
+	static uint8_t buf[UPT_PKT_HEADROOM + FRAME_MAX];
+	struct upt_pkt p = {.buf = buf, .cap = sizeof(buf), .off = UPT_PKT_HEADROOM};
+	struct xt_pk k;
+	struct frame f;
+
+	frame_init(&f, UPT_IPPROTO_TCP, "192.168.1.1", 40000, "192.168.1.2", 80);
+	f.no_eth = true;
+	f.tcp_flags = UPT_TCP_SYN;
+	f.mss = 65495;
+	p.len = (uint32_t)frame_build(&f, buf + p.off, sizeof(buf) - p.off);
+	upt_engine_output(eng, &p, 1, 1000000000ull);
+	CHECK_EQ(p.result, UPT_PKT_SENT);
+	memset(&k, 0, sizeof(k));
+	memcpy(k.buf, buf + p.off, p.len);
+	CHECK_EQ(upt_pkt_parse_eth(&k.d, k.buf, p.len), 0);
+	CHECK_EQ(mss_of(&k, NULL), 1360);
+	CHECK(frame_l4_csum_ok(k.buf + 14));
+	upt_engine_destroy(eng);
+}
+
 int main(void)
 {
 	RUN(dscp_tos_ecn_length_ttl_read_the_ip_header);
@@ -713,5 +739,6 @@ int main(void)
 	RUN(tcpmss_clamp_is_refused_outside_forward_output_postrouting);
 	RUN(checksum_fill_completes_locally_generated_tcp_and_udp_only);
 	RUN(tcpmss_clamps_to_the_smaller_of_egress_and_return_path_mtu);
+	RUN(tcpmss_clamps_locally_generated_syns_to_the_route_mtu);
 	return check_report("test_ext_packet");
 }
