@@ -6,7 +6,7 @@
 # across filter, nat, mangle and raw, user chains, inserts, deletes by
 # specification and by number, replaces, renames, policies, flushes, zeroing,
 # counters set with -c, negations, masks, interface wildcards, the extensions
-# both sides support, and commands that must fail) go to the real iptables in a
+# both sides support (41 matches and targets), and commands that must fail) go to the real iptables in a
 # fresh network namespace and to BUILD_DIR/uptables --ruleset FILE.  At three
 # checkpoints -S, -S -v, -L -n [-v [-x --line-numbers]] per table, -S CHAIN and
 # -L CHAIN -n -v -x --line-numbers per chain, and iptables-save [-c] [-t nat]
@@ -26,9 +26,9 @@
 # ../shared/conformance/iptables-t/README.md.
 #
 # Only rules are configured: no interface is brought up and no packet is sent.
-# Environment: CLIDIFF_SEED=N another command list; CLIDIFF_EXT=all (or a
-# comma list) adds the extensions of tests/cli/diff/gen_extra.py that the
-# default list leaves out until uptables has them; CLIDIFF_OUT=DIR keeps both
+# Environment: CLIDIFF_SEED=N another command list; CLIDIFF_EXT=none|all|a,b
+# chooses the extensions of tests/cli/diff/gen_extra.py used besides the first
+# list (default: its DEFAULT_ON); CLIDIFF_OUT=DIR keeps both
 # sides' listings there; CLIDIFF_CMDS=FILE runs that command list instead;
 # CLIDIFF_STEP=1 also names the first command after which iptables-save -c
 # differs (slower: two saves per command).

@@ -1,9 +1,11 @@
-"""Extensions of issue 3 beyond the differential test's default list.
+"""Extensions of issue 3 beyond the first list of the differential test
+(tcp udp icmp multiport state conntrack mark comment iprange, REJECT LOG MARK
+DNAT SNAT MASQUERADE REDIRECT, which live in gen_cmds.py).
 
-gen_cmds.py uses these only when asked (CLIDIFF_EXT=name,name or CLIDIFF_EXT=all,
-or gen_cmds.py --ext ...), because the default command list may only use
-extensions that uptables already has.  When uptables gains one, move its name
-into DEFAULT_ON below.
+The command list may only use extensions that uptables has: DEFAULT_ON names
+the ones it uses by default (all of them since uptables has them all; a new one
+starts outside DEFAULT_ON until uptables supports it).  CLIDIFF_EXT (or
+gen_cmds.py --ext) overrides the choice: "none", "all" or a comma list.
 
 Each entry: name, kind ("match" or "target"), the option-word generator
 gen(r, ctx) (r: the seeded random stream of gen_cmds.Rnd; ctx["proto"],
@@ -13,8 +15,6 @@ tests/cli/diff_iptables.sh (the "iptables did what the command list expects"
 line).
 """
 
-# Extensions from this file that the default command list uses.
-DEFAULT_ON = set()
 
 TOS_NAMES = ["Minimize-Delay", "Maximize-Throughput", "Maximize-Reliability",
 	     "Minimize-Cost", "Normal-Service"]
@@ -326,3 +326,6 @@ EXTRAS = [
 	("NOTRACK", "target", t_none, {"tables": {"raw"}}),
 	("TRACE", "target", t_none, {"tables": {"raw"}}),
 ]
+
+# Extensions from this file that the default command list uses.
+DEFAULT_ON = {e[0] for e in EXTRAS}
