@@ -721,6 +721,79 @@ TEST(tcpmss_clamps_locally_generated_syns_to_the_route_mtu)
 	upt_engine_destroy(eng);
 }
 
+/*
+ * DSCP/TOS/TTL in mangle FORWARD, replaying tests/kernel/ext_mangle_probe.sh:
+ * the TOS and TTL each datagram left the kernel's gateway with (kernel 6.18,
+ * 2026-11-24).  The TTL rules run after the forwarding decrement, and a
+ * datagram decremented to 0 by the rule is still sent, as by the kernel.
+ */
+TEST(mangle_forward_rewrites_are_the_kernels)
+{
+	static const char *const lines[] = {
+	    "link eth0 address 02:00:00:00:00:01",
+	    "link eth1 address 02:00:00:00:01:01",
+	    "addr add 198.51.100.1/24 dev eth0",
+	    "addr add 192.168.1.1/24 dev eth1",
+	    "sysctl net.ipv4.ip_forward=1",
+	    "neigh add 192.168.1.2 lladdr 02:00:00:00:01:02 dev eth1",
+	};
+	static const char rules[] =
+	    "*mangle\n"
+	    "-A FORWARD -p udp -m udp --dport 3001 -j DSCP --set-dscp 0x2e\n"
+	    "-A FORWARD -p udp -m udp --dport 3002 -j TOS --set-tos 0x10/0x3f\n"
+	    "-A FORWARD -p udp -m udp --dport 3003 -j TOS --and-tos 0x0f\n"
+	    "-A FORWARD -p udp -m udp --dport 3004 -j TOS --or-tos 0x01\n"
+	    "-A FORWARD -p udp -m udp --dport 3005 -j TOS --xor-tos 0x05\n"
+	    "-A FORWARD -p udp -m udp --dport 3006 -j TTL --ttl-set 7\n"
+	    "-A FORWARD -p udp -m udp --dport 3007 -j TTL --ttl-inc 10\n"
+	    "-A FORWARD -p udp -m udp --dport 3008 -j TTL --ttl-dec 10\n"
+	    "-A FORWARD -p udp -m udp --dport 3009 -j DSCP --set-dscp-class AF41\n"
+	    "COMMIT\n";
+	static const struct {
+		uint16_t dport;
+		uint8_t tos, ttl;	  /* sent */
+		uint8_t out_tos, out_ttl; /* seen leaving the kernel's gateway */
+	} rows[] = {
+	    {3001, 0x03, 64, 0xbb, 63}, {3001, 0xb8, 64, 0xb8, 63},   {3002, 0xc4, 64, 0xd0, 63},
+	    {3003, 0xc4, 64, 0x04, 63}, {3004, 0xc4, 64, 0xc5, 63},   {3005, 0xc4, 64, 0xc1, 63},
+	    {3006, 0x00, 64, 0x00, 7},	{3007, 0x00, 250, 0x00, 255}, {3008, 0x00, 5, 0x00, 0},
+	    {3009, 0x00, 64, 0x88, 63},
+	};
+	static const uint8_t data[5] = {'p', 'r', 'o', 'b', 'e'};
+	static uint8_t buf[UPT_PKT_HEADROOM + FRAME_MAX];
+	struct upt_engine_config cfg = {.seed = {1, 1}};
+	struct upt_engine *eng = NULL;
+	char err[256];
+
+	CHECK_EQ(upt_engine_create(&cfg, &eng), 0);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		CHECK_MSG(upt_engine_config_line(eng, lines[i], err, sizeof(err)) == 0, "%s: %s",
+			  lines[i], err);
+	CHECK_MSG(upt_engine_restore(eng, rules, strlen(rules), 0, err, sizeof(err)) == 0, "%s",
+		  err);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct upt_pkt p;
+		struct frame f;
+		struct xt_pk k;
+
+		frame_init(&f, UPT_IPPROTO_UDP, "198.51.100.2", (uint16_t)(5000 + rows[i].tos),
+			   "192.168.1.2", rows[i].dport);
+		f.tos = rows[i].tos;
+		f.ttl = rows[i].ttl;
+		f.payload = data;
+		f.payload_len = sizeof(data);
+		p = forward_one(eng, "eth0", &f, buf, sizeof(buf), &k);
+		CHECK_MSG(p.result == UPT_PKT_FORWARDED, "row %zu: result %u", i, p.result);
+		if (p.result != UPT_PKT_FORWARDED)
+			continue;
+		CHECK_MSG(k.buf[15] == rows[i].out_tos && k.buf[22] == rows[i].out_ttl,
+			  "row %zu: tos 0x%02x ttl %u", i, k.buf[15], k.buf[22]);
+		CHECK(frame_ip_csum_ok(k.buf + 14));
+		CHECK(frame_l4_csum_ok(k.buf + 14));
+	}
+	upt_engine_destroy(eng);
+}
+
 int main(void)
 {
 	RUN(dscp_tos_ecn_length_ttl_read_the_ip_header);
@@ -740,5 +813,6 @@ int main(void)
 	RUN(checksum_fill_completes_locally_generated_tcp_and_udp_only);
 	RUN(tcpmss_clamps_to_the_smaller_of_egress_and_return_path_mtu);
 	RUN(tcpmss_clamps_locally_generated_syns_to_the_route_mtu);
+	RUN(mangle_forward_rewrites_are_the_kernels);
 	return check_report("test_ext_packet");
 }
