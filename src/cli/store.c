@@ -110,6 +110,14 @@ int cli_store_open(struct cli_store *st, const char *path, const char *prog, boo
 
 	memset(st, 0, sizeof(*st));
 	st->path = path;
+	/*
+	 * Work on the file a symbolic link points to: renaming over the link
+	 * would replace it with a plain file, and the lock must be the same
+	 * for every name of the file.
+	 */
+	st->resolved = realpath(path, NULL);
+	if (st->resolved)
+		st->path = st->resolved;
 	st->prog = prog;
 	st->lockfd = -1;
 	if (writer && (rc = lock_file(st, wait_secs)) != 0)
@@ -225,4 +233,6 @@ void cli_store_close(struct cli_store *st)
 	if (st->lockfd >= 0)
 		close(st->lockfd);
 	st->lockfd = -1;
+	free(st->resolved);
+	st->resolved = NULL;
 }
