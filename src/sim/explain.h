@@ -96,6 +96,12 @@ struct xp_ctx {
 };
 
 /* explain_input.c */
+/*
+ * A config line that is explain's own (`listen ...`): 1 (the listener in
+ * *out when non-NULL), 0 when the line is for the engine, -1 with a message
+ * when it is a malformed explain line.  The replay mode skips these lines.
+ */
+int sim_config_explain_line(const char *line, struct xp_listen *out, char *err, size_t errlen);
 char *xp_slurp(const char *path); /* whole file, NUL-terminated; NULL with errno */
 /* An engine with the config and rules applied (messages on stderr); listen lines go to x. */
 struct upt_engine *xp_load_gateway(struct xp_ctx *x, const char *config, const char *rules_text,

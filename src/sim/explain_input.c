@@ -38,24 +38,18 @@ static bool parse_port(const char *s, uint16_t *out)
 	return true;
 }
 
-/* `listen tcp|udp [ADDR:]PORT`; -1 with a message when malformed. */
-static int parse_listen(struct xp_ctx *x, char *args, char *err, size_t errlen)
+/* `listen tcp|udp [ADDR:]PORT` (the words after "listen"); -1 with a message when malformed. */
+static int parse_listen(char *args, struct xp_listen *l, char *err, size_t errlen)
 {
 	char *save = NULL, *proto = strtok_r(args, " \t\r", &save);
 	char *where = proto ? strtok_r(NULL, " \t\r", &save) : NULL;
 	char *extra = where ? strtok_r(NULL, " \t\r", &save) : NULL;
-	struct xp_listen *l;
 	char *colon;
 
 	if (!proto || !where || extra || (strcmp(proto, "tcp") && strcmp(proto, "udp"))) {
 		snprintf(err, errlen, "expected: listen tcp|udp [A.B.C.D:]PORT");
 		return -1;
 	}
-	if (x->nlisten == XP_MAX_LISTEN) {
-		snprintf(err, errlen, "too many listen lines (max %d)", XP_MAX_LISTEN);
-		return -1;
-	}
-	l = &x->listen[x->nlisten];
 	memset(l, 0, sizeof(*l));
 	l->proto = proto[0] == 't' ? P_TCP : P_UDP;
 	colon = strrchr(where, ':');
@@ -72,8 +66,31 @@ static int parse_listen(struct xp_ctx *x, char *args, char *err, size_t errlen)
 		snprintf(err, errlen, "bad port \"%s\"", where);
 		return -1;
 	}
-	x->nlisten++;
 	return 0;
+}
+
+int sim_config_explain_line(const char *line, struct xp_listen *out, char *err, size_t errlen)
+{
+	char buf[512], *w, *hash;
+	struct xp_listen l;
+
+	w = (char *)line + strspn(line, " \t");
+	if (strncmp(w, "listen", 6) != 0 || (w[6] != ' ' && w[6] != '\t' && w[6] != '\0' &&
+					      w[6] != '\r' && w[6] != '#'))
+		return 0;
+	if (strlen(w) >= sizeof(buf)) {
+		snprintf(err, errlen, "line too long");
+		return -1;
+	}
+	strcpy(buf, w + 6);
+	hash = strchr(buf, '#');
+	if (hash)
+		*hash = '\0';
+	if (parse_listen(buf, &l, err, errlen) < 0)
+		return -1;
+	if (out)
+		*out = l;
+	return 1;
 }
 
 char *xp_slurp(const char *path)
@@ -134,24 +151,26 @@ struct upt_engine *xp_load_gateway(struct xp_ctx *x, const char *config, const c
 		goto err;
 	}
 	for (line = text; line; line = next) {
-		char *nl = strchr(line, '\n'), *w = line;
+		char *nl = strchr(line, '\n');
+		struct xp_listen l;
 
 		next = nl ? nl + 1 : NULL;
 		if (nl)
 			*nl = '\0';
 		lineno++;
-		w += strspn(w, " \t");
-		if (strncmp(w, "listen", 6) == 0 && (w[6] == ' ' || w[6] == '\t' || !w[6])) {
-			char *hash = strchr(w, '#');
-
-			if (hash)
-				*hash = '\0';
-			if (x && parse_listen(x, w + 6, err, sizeof(err)) < 0) {
-				fprintf(stderr, "uptables-sim explain: %s:%u: %s\n", config, lineno,
-					err);
-				free(text);
-				goto err;
-			}
+		rc = sim_config_explain_line(line, &l, err, sizeof(err));
+		if (rc > 0 && x && x->nlisten == XP_MAX_LISTEN) {
+			snprintf(err, sizeof(err), "too many listen lines (max %d)", XP_MAX_LISTEN);
+			rc = -1;
+		}
+		if (rc < 0) {
+			fprintf(stderr, "uptables-sim explain: %s:%u: %s\n", config, lineno, err);
+			free(text);
+			goto err;
+		}
+		if (rc > 0) {
+			if (x)
+				x->listen[x->nlisten++] = l;
 			continue;
 		}
 		if (upt_engine_config_line(eng, line, err, sizeof(err)) < 0) {

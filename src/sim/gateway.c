@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "sim/explain.h"
 
 static char *read_file(const char *path, size_t *len)
 {
@@ -68,7 +68,11 @@ struct upt_engine *sim_load_gateway(const char *config, const char *rules,
 		if (nl)
 			*nl = '\0';
 		lineno++;
-		if (upt_engine_config_line(eng, line, err, sizeof(err)) < 0) {
+		/* explain's own words (`listen`) describe the hosts, not the gateway. */
+		rc = sim_config_explain_line(line, NULL, err, sizeof(err));
+		if (rc > 0)
+			continue;
+		if (rc < 0 || upt_engine_config_line(eng, line, err, sizeof(err)) < 0) {
 			fprintf(stderr, "uptables-sim: %s:%u: %s\n", config, lineno, err);
 			free(text);
 			goto err;
