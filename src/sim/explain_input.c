@@ -75,8 +75,8 @@ int sim_config_explain_line(const char *line, struct xp_listen *out, char *err, 
 	struct xp_listen l;
 
 	w = (char *)line + strspn(line, " \t");
-	if (strncmp(w, "listen", 6) != 0 || (w[6] != ' ' && w[6] != '\t' && w[6] != '\0' &&
-					      w[6] != '\r' && w[6] != '#'))
+	if (strncmp(w, "listen", 6) != 0 ||
+	    (w[6] != ' ' && w[6] != '\t' && w[6] != '\0' && w[6] != '\r' && w[6] != '#'))
 		return 0;
 	if (strlen(w) >= sizeof(buf)) {
 		snprintf(err, errlen, "line too long");
