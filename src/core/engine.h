@@ -81,6 +81,15 @@ struct upt_hold {
 	uint8_t data[UPT_HOLD_FRAME];
 };
 
+/* One destination of the gateway's ICMP errors and its tokens (icmp_peer.c). */
+#define UPT_ICMP_PEERS 1024 /* power of two */
+struct upt_icmp_peer {
+	uint32_t addr;
+	bool used;
+	uint64_t tokens; /* ns of credit */
+	uint64_t last;   /* when it was last asked */
+};
+
 struct upt_engine {
 	struct upt_engine_config cfg;
 	uint64_t rng;
@@ -106,6 +115,9 @@ struct upt_engine {
 
 	uint64_t drops[UPT_DROP__COUNT];
 	uint16_t ip_id; /* IP ID of packets the engine builds */
+
+	/* Per-destination ICMP error rate limit (icmp_peer.c). */
+	struct upt_icmp_peer icmp_peer[UPT_ICMP_PEERS];
 
 	/* Frames the engine builds (errors, ARP): one per nesting level. */
 	uint8_t tx[2][UPT_TX_FRAME];
@@ -175,6 +187,9 @@ void upt_path_trace(struct upt_engine *eng, unsigned kind, const char *fmt, ...)
 void upt_path_count_drop(struct upt_engine *eng, unsigned reason);
 
 /* icmp_send.c: errors about the packet of `w` (nf_send_unreach, icmp_send, nf_send_reset). */
+/* May an ICMP error of this type go to daddr now?  Spends the destination's tokens if so. */
+bool upt_icmp_peer_allow(struct upt_engine *eng, uint8_t type, uint8_t code, uint32_t daddr,
+			 uint64_t now);
 void upt_icmp_send(struct upt_engine *eng, struct upt_walk *w, uint8_t type, uint8_t code,
 		   uint32_t info, uint64_t now);
 void upt_tcp_send_reset(struct upt_engine *eng, struct upt_walk *w, uint64_t now);

@@ -12,8 +12,10 @@
  * a TTL-expired first packet of a DNATed connection is quoted as the client
  * sent it (checked on the kernel: tests/kernel/probe_icmp.sh).
  *
- * Not modelled yet: the kernel's ICMP rate limits (icmp_ratelimit per
- * destination, icmp_msgs_per_sec globally) and IP options echoing.
+ * The per-destination rate limit (icmp_ratelimit) is icmp_peer.c's; an
+ * error it refuses is not built and never reaches OUTPUT, as in __icmp_send.
+ * Not modelled yet: the global limit (icmp_msgs_per_sec) and IP options
+ * echoing.
  */
 #include <string.h>
 
@@ -95,6 +97,8 @@ void upt_icmp_send(struct upt_engine *eng, struct upt_walk *w, uint8_t type, uin
 		saddr = rt && rt->prefsrc ? rt->prefsrc
 					  : upt_addr_select(eng, rt ? rt->ifindex : 0, d->saddr);
 	}
+	if (!upt_icmp_peer_allow(eng, type, code, d->saddr, now))
+		return;
 	buf = tx_get(eng);
 	if (!buf)
 		return;

@@ -378,7 +378,8 @@ void upt_neigh_tick(struct upt_engine *eng, uint64_t now)
 		for (i = 0; i < UPT_NEIGH_SLOTS; i++) {
 			struct upt_neigh *n = &eng->neigh[i];
 
-			if (n->state != UPT_NEIGH_INCOMPLETE || n->probes == 0 || now < n->next_probe)
+			if (n->state != UPT_NEIGH_INCOMPLETE || n->probes == 0 ||
+			    now < n->next_probe)
 				continue;
 			if (!due || n->next_probe < due->next_probe)
 				due = n;

@@ -9,9 +9,9 @@ ones: translated back).  TTL 2 reaches srv with TTL 1, whose stack answers
 port unreachable, which comes back through the NAT (RELATED).  cl's stack
 ignores all of it (crafted probes, deaf host); the comparison is the
 runner's.  The runner masks the IP ID of the gateway's own ICMP errors (the
-kernel picks it at random).  There are six errors from the gateway to cl in
-all, within the kernel's per-destination burst (icmp_ratelimit), so none is
-suppressed.
+kernel picks it at random).  There are four errors from the gateway to cl in
+all, within the kernel's per-destination burst of six (icmp_ratelimit), so
+none is suppressed (scen_icmp_ratelimit.py is about that).
 """
 import sys
 

@@ -42,12 +42,12 @@ static uint16_t rd16(const uint8_t *p)
 static struct upt_engine *gateway(void)
 {
 	static const char *const conf[] = {
-		"link eth0 address 02:00:00:00:00:01",
-		"link eth1 address 02:00:00:00:01:01",
-		"addr add 198.51.100.1/24 dev eth0",
-		"addr add 192.168.1.1/24 dev eth1",
-		"neigh add 198.51.100.2 lladdr 02:00:00:00:00:02 dev eth0",
-		"sysctl net.ipv4.ip_forward=1",
+	    "link eth0 address 02:00:00:00:00:01",
+	    "link eth1 address 02:00:00:00:01:01",
+	    "addr add 198.51.100.1/24 dev eth0",
+	    "addr add 192.168.1.1/24 dev eth1",
+	    "neigh add 198.51.100.2 lladdr 02:00:00:00:00:02 dev eth0",
+	    "sysctl net.ipv4.ip_forward=1",
 	};
 	struct upt_engine_config cfg;
 	struct upt_engine *eng = NULL;
@@ -60,8 +60,8 @@ static struct upt_engine *gateway(void)
 	cfg.emit = on_emit;
 	CHECK_EQ(upt_engine_create(&cfg, &eng), 0);
 	for (i = 0; eng && i < sizeof(conf) / sizeof(conf[0]); i++)
-		CHECK_MSG(upt_engine_config_line(eng, conf[i], err, sizeof(err)) == 0, "%s: %s", conf[i],
-			  err);
+		CHECK_MSG(upt_engine_config_line(eng, conf[i], err, sizeof(err)) == 0, "%s: %s",
+			  conf[i], err);
 	return eng;
 }
 
