@@ -786,7 +786,7 @@ TEST(recent_listing_and_refusals)
 	free(e.data);
 }
 
-/* ---- hashlimit (kernel credits: cost = avg * (HZ * 2^37 / 10^6), 2^37 per jiffy) ---- */
+/* ---- hashlimit (kernel credits at HZ=250: cost = avg * (HZ * 2^39 / 10^6), 2^39 per jiffy) ---- */
 
 TEST(hashlimit_buckets_per_source_and_refill_to_the_jiffy)
 {
@@ -805,7 +805,8 @@ TEST(hashlimit_buckets_per_source_and_refill_to_the_jiffy)
 	CHECK(run(&h, &k2, t)); /* its own bucket */
 	CHECK(run(&h, &k2, t));
 	CHECK(!run(&h, &k2, t));
-	/* 999 jiffies give 999 * 2^37 < cost = 10^6 * 137438953; 1000 give enough */
+	/* 999 ms after t (on a jiffy boundary) are 249 jiffies of 4 ms:
+	 * 249 * 2^39 < cost = 10^6 * 137438953; 250 jiffies give enough */
 	CHECK(!run(&h, &k1, t + 999 * MSEC));
 	CHECK(run(&h, &k1, t + 1000 * MSEC));
 	CHECK(!k1.p.hotdrop);
@@ -852,8 +853,8 @@ TEST(hashlimit_byte_mode_refills_burst_times)
 {
 	/*
 	 * 1kb/s: avg = 0xffffffff / 65 = 66076419; cost per 16-byte chunk =
-	 * (avg * HZ * 2^22) >> 32 = 64527752; a 100-byte packet is 7 chunks =
-	 * 451694264; a full credit is 2^22 * HZ = 4194304000, 9 packets' worth.
+	 * (avg * HZ * 2^24) >> 32 = 64527752; a 100-byte packet is 7 chunks =
+	 * 451694264; a full credit is 2^24 * HZ = 4194304000, 9 packets' worth.
 	 * --hashlimit-burst 2kb is 2 refills of that credit: 27 packets at once.
 	 */
 	struct ext h = mm("hashlimit", "--hashlimit-upto 1kb/s --hashlimit-burst 2kb "
@@ -896,6 +897,32 @@ TEST(hashlimit_rate_match_windows)
 	free(h.data);
 }
 
+TEST(hashlimit_expired_entries_live_until_the_garbage_collection)
+{
+	/*
+	 * As in the kernel, lookups do not check the expiry: an entry that
+	 * expired keeps its state until the collection every gcinterval (here
+	 * 5 s from the table's first packet) removes it.  A rate-match window
+	 * that went over the limit then still counts against the next one.
+	 */
+	struct ext h = mm("hashlimit", "--hashlimit-upto 2/sec --hashlimit-burst 1 "
+				       "--hashlimit-rate-match --hashlimit-name g "
+				       "--hashlimit-htable-expire 1000 --hashlimit-htable-gcinterval 5000");
+	struct pk k;
+	const uint64_t t = 10 * SEC;
+	unsigned n = 0;
+
+	udp_pk(&k, "10.0.0.1", 1, "10.0.0.9", 2, 100, t);
+	for (int i = 0; i < 6; i++)
+		n += run(&h, &k, t);
+	CHECK_EQ(n, 3u);
+	/* expired at t+1 s, not collected before t+5 s: the old window (6 > 2) still rules */
+	CHECK(!run(&h, &k, t + 1900 * MSEC));
+	/* collected at t+5 s: a fresh entry */
+	CHECK(run(&h, &k, t + 7 * SEC));
+	free(h.data);
+}
+
 TEST(hashlimit_full_table_drops_new_flows_until_entries_expire)
 {
 	struct ext h = mm("hashlimit", "--hashlimit-upto 1/sec --hashlimit-mode srcip "
@@ -911,7 +938,8 @@ TEST(hashlimit_full_table_drops_new_flows_until_entries_expire)
 	/* a third flow finds the table at its maximum: the kernel drops the packet */
 	CHECK(!run(&h, &c, SEC + 500 * MSEC));
 	CHECK(c.p.hotdrop);
-	/* once the others have expired (1000 ms after their last packet) there is room */
+	/* once the others have expired (1000 ms after their last packet) and the collection
+	 * (every 1000 ms from the first packet) has run, there is room */
 	CHECK(run(&h, &c, SEC + 1000 * MSEC));
 	CHECK(!c.p.hotdrop);
 	free(h.data);
@@ -1119,6 +1147,7 @@ int main(void)
 	RUN(hashlimit_mode_and_masks_choose_the_bucket);
 	RUN(hashlimit_byte_mode_refills_burst_times);
 	RUN(hashlimit_rate_match_windows);
+	RUN(hashlimit_expired_entries_live_until_the_garbage_collection);
 	RUN(hashlimit_full_table_drops_new_flows_until_entries_expire);
 	RUN(hashlimit_tables_are_shared_by_name);
 	RUN(hashlimit_listing_and_refusals);

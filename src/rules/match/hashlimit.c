@@ -15,8 +15,9 @@
  * Theory of operation.  The kernel's xt_hashlimit.c: a table of buckets
  * keyed by the fields --hashlimit-mode names (addresses masked to
  * --hashlimit-srcmask/dstmask), each a token bucket in the kernel's credit
- * units (CREDITS_PER_JIFFY per jiffy; here jiffies are p->now in
- * milliseconds, HZ=1000, and every formula is the kernel's, overflow checks
+ * units (CREDITS_PER_JIFFY per jiffy; here jiffies are p->now in units of
+ * 4 ms, HZ=250 as in the reference Debian kernel, and every formula is the
+ * kernel's, overflow checks
  * included), or with --hashlimit-rate-match a packet (or byte) counter per
  * --hashlimit-rate-interval window.  `upto` matches while the bucket has
  * credit, `above` when it has not.  Rules with the same name share one
@@ -30,14 +31,17 @@
  * (siphash, key drawn from the engine's generator on first use).  The
  * kernel's --hashlimit-htable-max (default 8 * size) still applies when
  * smaller; a new flow that finds the table at its maximum, or its bucket's
- * four places taken by live flows, is dropped (hotdrop), which is what the
- * kernel does at its maximum.  --hashlimit-htable-size is listed but does
- * not size anything.  An entry is gone once its expiry
- * (--hashlimit-htable-expire after its last packet) has passed: the kernel
- * removes it on its garbage collection timer (every gcinterval ms), this
- * table when the slot is next looked at, so --hashlimit-htable-gcinterval
- * is only listed.  Tables start empty at every ruleset commit (the kernel
- * keeps a named table while any rule uses it).
+ * four places all taken, is dropped (hotdrop), which is what the kernel
+ * does at its maximum.  --hashlimit-htable-size is listed but does not size
+ * anything.  Entries expire --hashlimit-htable-expire ms after their last
+ * packet but, as in the kernel, stay (and are found, with their state) until
+ * the garbage collection removes them; the kernel runs it on a timer every
+ * --hashlimit-htable-gcinterval ms from the table's creation, this table runs
+ * the sweeps that fell due (at the last due time) when a packet arrives,
+ * counting from the table's first packet.  A new flow whose bucket is full
+ * may also take the place of an expired entry there.  Tables start empty at
+ * every ruleset commit (the kernel keeps a named table while any rule uses
+ * it).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -70,11 +74,11 @@ enum { O_UPTO, O_ABOVE, O_LIMIT, O_MODE, O_SRCMASK, O_DSTMASK, O_NAME, O_BURST, 
 #define BYTE_EXPIRE_B  60
 #define GC_DEFAULT     1000
 #define NAME_LEN       255 /* NAME_MAX: up to 254 characters */
-#define HZ	       1000ull
+#define HZ	       250ull /* CONFIG_HZ of the reference kernel (6.18, Debian config) */
 #define MAX_SIZE       1048576 /* HASHLIMIT_MAX_SIZE */
-/* The kernel's CREDITS_PER_JIFFY (2^37 at HZ=1000) and CREDITS_PER_JIFFY_BYTES (2^22). */
-#define CPJ	  (1ull << 37)
-#define CPJ_BYTES (1ull << 22)
+/* The kernel's CREDITS_PER_JIFFY (2^39 at HZ=250) and CREDITS_PER_JIFFY_BYTES (2^24). */
+#define CPJ	  (1ull << 39)
+#define CPJ_BYTES (1ull << 24)
 
 #define HL_BUCKETS 256
 #define HL_WAYS	   4
@@ -105,8 +109,9 @@ struct hl_ent {
 
 struct hl_table {
 	uint64_t key[2];
+	uint64_t next_gc; /* jiffies */
 	uint32_t count, max;
-	uint8_t keyed;
+	uint8_t keyed, gc_started;
 	struct hl_ent slot[HL_SLOTS];
 };
 
@@ -570,6 +575,12 @@ static uint32_t maskl(uint32_t a, unsigned l)
 	return l ? a & (0xffffffffu << (32 - l)) : 0;
 }
 
+/* msecs_to_jiffies: rounded up. */
+static uint64_t ms_to_jiffies(uint32_t ms)
+{
+	return ((uint64_t)ms + 1000 / HZ - 1) / (1000 / HZ);
+}
+
 /* time_after_eq(a, b) on jiffies. */
 static bool after_eq(uint64_t a, uint64_t b)
 {
@@ -646,14 +657,29 @@ static uint64_t byte_cost(uint32_t len, struct hl_ent *e)
 	return (uint32_t)tmp;
 }
 
-/* Free the slots whose flows have expired (the kernel's garbage collection, on demand). */
-static void reclaim_all(struct hl_table *t, uint64_t now)
+/*
+ * The kernel's garbage collection (htable_gc), a sweep every gcinterval:
+ * run here when a packet finds one due, as of the last due time, so an
+ * entry that expired after that sweep is still there, as in the kernel.
+ */
+static void gc_due(struct hl_table *t, const struct hl_cfg *c, uint64_t now)
 {
+	uint64_t every = ms_to_jiffies(c->gc_interval), last;
+
+	if (!t->gc_started) {
+		t->gc_started = 1;
+		t->next_gc = now + every;
+		return;
+	}
+	if (!after_eq(now, t->next_gc))
+		return;
+	last = t->next_gc + (now - t->next_gc) / every * every;
 	for (unsigned i = 0; i < HL_SLOTS; i++)
-		if (t->slot[i].used && after_eq(now, t->slot[i].expires)) {
+		if (t->slot[i].used && after_eq(last, t->slot[i].expires)) {
 			t->slot[i].used = 0;
 			t->count--;
 		}
+	t->next_gc = last + every;
 }
 
 static bool hl_match(const void *data, struct upt_xt_pkt *p)
@@ -702,12 +728,9 @@ static bool hl_match(const void *data, struct upt_xt_pkt *p)
 		b = (uint32_t)(((uint64_t)(uint32_t)upt_siphash(t->key, kb, sizeof(kb)) * HL_BUCKETS) >>
 			       32);
 	}
+	gc_due(t, tc, now);
 	for (unsigned w = 0; w < HL_WAYS; w++) {
 		struct hl_ent *s = &t->slot[b * HL_WAYS + w];
-		if (s->used && after_eq(now, s->expires)) {
-			s->used = 0; /* expired: gone, as after the kernel's garbage collection */
-			t->count--;
-		}
 		if (!s->used) {
 			if (!free_slot)
 				free_slot = s;
@@ -720,18 +743,26 @@ static bool hl_match(const void *data, struct upt_xt_pkt *p)
 		}
 	}
 	if (e) {
-		e->expires = now + tc->expire; /* ms: one jiffy each at HZ=1000 */
+		e->expires = now + ms_to_jiffies(tc->expire);
 		rateinfo_recalc(e, now, tc);
 	} else {
 		if (t->count >= t->max)
-			reclaim_all(t, now);
-		if (!free_slot || t->count >= t->max)
+			goto hotdrop; /* the kernel's "max count reached" */
+		for (unsigned w = 0; w < HL_WAYS && !free_slot; w++) {
+			struct hl_ent *s = &t->slot[b * HL_WAYS + w];
+			if (after_eq(now, s->expires)) { /* this table's bound: reuse an expired place */
+				s->used = 0;
+				t->count--;
+				free_slot = s;
+			}
+		}
+		if (!free_slot)
 			goto hotdrop;
 		e = free_slot;
 		*e = key;
 		e->used = 1;
 		t->count++;
-		e->expires = now + tc->expire;
+		e->expires = now + ms_to_jiffies(tc->expire);
 		rateinfo_init(e, tc, now);
 	}
 	if (c->mode & HL_RATE) {

@@ -27,8 +27,8 @@
  *     --seconds); --reap then drops the least recently used entry if its
  *     newest timestamp is older than that window;
  *   - --set, and --update when it matched, add a timestamp and the TTL.
- * Times are the kernel's jiffies at HZ=1000 (p->now in milliseconds), with
- * its wrap-safe comparisons.
+ * Times are the kernel's jiffies at HZ=250 (p->now in units of 4 ms, the
+ * reference Debian kernel's CONFIG_HZ), with its wrap-safe comparisons.
  *
  * Bounds (fixed size, in the data block, allocated with the rule): a table
  * holds RECENT_ENTRIES addresses (the kernel's default ip_list_tot) and a
@@ -72,7 +72,7 @@ enum { O_SET, O_RCHECK, O_UPDATE, O_REMOVE, O_SECONDS, O_REAP, O_HITCOUNT, O_RTT
 #define RECENT_DEFAULT_RING  32
 #define RECENT_MAX_HITCOUNT  1024
 #define RECENT_KERNEL_NSTAMP 65536 /* XT_RECENT_MAX_NSTAMPS */
-#define HZ		     1000u
+#define HZ		     250u
 
 struct recent_entry {
 	uint32_t addr;

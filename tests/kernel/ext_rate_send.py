@@ -1,0 +1,40 @@
+"""Frames for tests/kernel/ext_rate_diff.sh: UDP to 10.77.0.1 from one source per
+scenario of ext_rate_rules.v4, in bursts (all of a burst in one sendp call, so
+within a few milliseconds) with pauses between them.  Run in the client namespace."""
+
+import time
+import sys
+
+from scapy.all import Ether, IP, UDP, Raw, sendp  # noqa: E402
+
+GW_MAC, CL_MAC, IFACE = sys.argv[1], sys.argv[2], sys.argv[3]
+
+
+def frames(src, n, size=100, dport=9999):
+    pad = b"\0" * (size - 28)
+    return [Ether(src=CL_MAC, dst=GW_MAC) / IP(src=src, dst="10.77.0.1", id=i + 1) /
+            UDP(sport=40000, dport=dport) / Raw(pad) for i in range(n)]
+
+
+def burst(fs):
+    sendp(fs, iface=IFACE, verbose=False)
+
+
+burst(frames("10.77.0.11", 12))           # limit 2/sec burst 4: 4
+burst(frames("10.77.0.12", 6))            # hashlimit per source, burst 3: 3 + 3
+burst(frames("10.77.0.13", 6))
+burst(frames("10.77.0.14", 40))           # 1kb/s burst 2kb, 100-byte packets: 27
+burst(frames("10.77.0.15", 6))            # rate-match 2/sec burst 1: 3
+burst(frames("10.77.0.16", 5, dport=1) + frames("10.77.0.16", 3, dport=2))
+burst(frames("10.77.0.17", 10))           # quota 450: 4
+burst(frames("10.77.0.18", 9))            # nth every 3 packet 1: 3, the rest random p=1
+burst(frames("10.77.0.19", 6))            # recent: 3 set, 3 dropped
+burst(frames("10.77.0.20", 2))            # not in R: ! --rcheck matches
+burst(frames("10.77.0.21", 2))            # time, NFLOG
+time.sleep(0.7)
+burst(frames("10.77.0.11", 3))            # 0.7 s refilled one token (0.5 s each)
+burst(frames("10.77.0.15", 2))            # same rate-match window or next: see the counts
+time.sleep(1.2)
+burst(frames("10.77.0.12", 2))            # a second later: one more token
+burst(frames("10.77.0.15", 2))
+burst(frames("10.77.0.20", 1))
