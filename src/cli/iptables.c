@@ -520,8 +520,15 @@ static int kernel_refuses(const struct upt_cmd *cmd, const struct upt_table_mode
  * kernel's checkentry: iptables reports them as a refused rule (exit 4),
  * not as a parameter problem.
  */
-static const char *const checkentry_msgs[] = {
-    "REJECT: TCP_RESET invalid for non-tcp",
+static const struct {
+	const char *prefix; /* of the message */
+	const char *errstr; /* the kernel's errno, as iptables prints it */
+} checkentry_msgs[] = {
+    {"REJECT: TCP_RESET invalid for non-tcp", "Invalid argument"},
+    {"addrtype: output interface limitation not valid", "Invalid argument"},
+    {"addrtype: input interface limitation not valid", "Invalid argument"},
+    {"CT: helper \"", "No such file or directory"}, /* needs -p (xt_ct_set_helper) */
+    {"CT: No such helper", "No such file or directory"},
 };
 
 static int checkentry_error(const struct opts *o, const char *err)
@@ -531,16 +538,16 @@ static int checkentry_error(const struct opts *o, const char *err)
 	} verbs[] = {{"-A", "--append", "RULE_APPEND"},
 		     {"-I", "--insert", "RULE_INSERT"},
 		     {"-R", "--replace", "RULE_REPLACE"}};
-	bool known = false;
+	const char *errstr = NULL;
 
 	for (size_t i = 0; i < sizeof(checkentry_msgs) / sizeof(checkentry_msgs[0]); i++)
-		known |= strcmp(err, checkentry_msgs[i]) == 0;
-	for (int i = 0; known && i + 1 < o->ac; i++)
+		if (strncmp(err, checkentry_msgs[i].prefix, strlen(checkentry_msgs[i].prefix)) == 0)
+			errstr = checkentry_msgs[i].errstr;
+	for (int i = 0; errstr && i + 1 < o->ac; i++)
 		for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
 			if (!strcmp(o->av[i], verbs[v].opt) || !strcmp(o->av[i], verbs[v].lopt)) {
-				fprintf(stderr,
-					PROG ": %s failed (Invalid argument): rule in chain %s\n",
-					verbs[v].verb, o->av[i + 1]);
+				fprintf(stderr, PROG ": %s failed (%s): rule in chain %s\n",
+					verbs[v].verb, errstr, o->av[i + 1]);
 				return CLI_EXIT_RESOURCE;
 			}
 	return cli_param_error(PROG, "%s", err);
