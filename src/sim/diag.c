@@ -291,9 +291,9 @@ static void diag_forward_drop(struct xp_ctx *x, const struct xp_leg *L, bool req
 	else
 		snprintf(dst, sizeof(dst), "%s port %u", xp_ip(daddr, a), dport);
 	d = xp_diag_add(x, "forward-drops-request",
-			"FORWARD drops the request: %s %s it. FORWARD sees the packet after "
-			"DNAT, going to %s out %s; no rule before the drop accepts that.",
-			who, verb(h), dst, out ? out : "?");
+			"FORWARD drops the request: %s %s it. FORWARD sees the packet%s going to "
+			"%s out %s; no rule before the drop accepts that.",
+			who, verb(h), L->nat[0] ? " after DNAT," : "", dst, out ? out : "?");
 	xp_diag_fix(d, "uptables %s -i %s -o %s %s -j ACCEPT", pos, in ? in : "?", out ? out : "?",
 		    match);
 	if (!chain_has_established_accept(x, "FORWARD")) {
@@ -666,6 +666,42 @@ static void diag_listener(struct xp_ctx *x)
 	}
 }
 
+static bool private_addr(uint32_t a)
+{
+	return (a >> 24) == 10 || (a >> 20) == (172u << 4 | 1) || (a >> 16) == (192u << 8 | 168) ||
+	       (a >> 22) == (100u << 2 | 1); /* RFC 1918, and RFC 6598 shared space */
+}
+
+/*
+ * A LAN address leaving by a routed (via) path towards a public address
+ * without SNAT: nobody on the internet routes the answer back to it.
+ */
+static void diag_no_masquerade(struct xp_ctx *x)
+{
+	const struct xp_leg *Q = &x->req;
+	const char *out = upt_engine_ifname(x->eng, Q->out_ifindex);
+	char a[16], b[16], n[16];
+	uint32_t net;
+	uint8_t plen;
+	struct xp_diag *d;
+
+	if (Q->result != UPT_PKT_FORWARDED || !Q->have_flow || !private_addr(Q->flow.saddr) ||
+	    private_addr(Q->flow.daddr) || !strstr(Q->route, " via ") ||
+	    xp_answers_around_gateway(x))
+		return;
+	d = xp_diag_add(x, "no-masquerade",
+			"the packet leaves %s towards %s with the private source address %s "
+			"(no SNAT/MASQUERADE): hosts on the internet do not route answers to "
+			"private addresses, so none comes back.",
+			out ? out : "?", xp_ip(Q->flow.daddr, b), xp_ip(Q->flow.saddr, a));
+	if (xp_iface_net(x->eng, Q->in_ifindex, Q->flow.saddr, &net, &plen))
+		xp_diag_fix(d, "uptables -t nat -A POSTROUTING -s %s/%u -o %s -j MASQUERADE",
+			    xp_ip(net, n), plen, out ? out : "?");
+	else
+		xp_diag_fix(d, "uptables -t nat -A POSTROUTING -s %s -o %s -j MASQUERADE", a,
+			    out ? out : "?");
+}
+
 void xp_diagnose(struct xp_ctx *x)
 {
 	bool forward_done = false;
@@ -675,5 +711,6 @@ void xp_diagnose(struct xp_ctx *x)
 	diag_leg(x, &x->req, true, forward_done);
 	diag_leg(x, &x->rep, false, false);
 	diag_hairpin(x);
+	diag_no_masquerade(x);
 	diag_listener(x);
 }
