@@ -10,9 +10,9 @@ from scapy.all import Ether, IP, UDP, Raw, sendp  # noqa: E402
 GW_MAC, CL_MAC, IFACE = sys.argv[1], sys.argv[2], sys.argv[3]
 
 
-def frames(src, n, size=100, dport=9999):
+def frames(src, n, size=100, dport=9999, ttl=64):
     pad = b"\0" * (size - 28)
-    return [Ether(src=CL_MAC, dst=GW_MAC) / IP(src=src, dst="10.77.0.1", id=i + 1) /
+    return [Ether(src=CL_MAC, dst=GW_MAC) / IP(src=src, dst="10.77.0.1", id=i + 1, ttl=ttl) /
             UDP(sport=40000, dport=dport) / Raw(pad) for i in range(n)]
 
 
@@ -31,6 +31,16 @@ burst(frames("10.77.0.18", 9))            # nth every 3 packet 1: 3, the rest ra
 burst(frames("10.77.0.19", 6))            # recent: 3 set, 3 dropped
 burst(frames("10.77.0.20", 2))            # not in R: ! --rcheck matches
 burst(frames("10.77.0.21", 2))            # time, NFLOG
+# recent LRU: 101 addresses into a list of 100 (ip_list_tot), .1 refreshed half way
+burst([f for i in range(1, 51) for f in frames("10.77.1.%d" % i, 1, dport=1000)])
+burst(frames("10.77.1.1", 1, dport=1000))
+burst([f for i in range(51, 102) for f in frames("10.77.1.%d" % i, 1, dport=1000)])
+burst([f for i in (1, 2, 3, 101) for f in frames("10.77.1.%d" % i, 1, dport=2000)])  # 3 listed
+# --rttl: set with TTL 64, checked with 64 (match) and 10 (no match)
+burst(frames("10.77.2.1", 1, dport=1000) + frames("10.77.2.1", 1, dport=2000) +
+      frames("10.77.2.1", 1, dport=2000, ttl=10))
+# reap: P lists the destination 10.77.0.1 now; 1.9 s later a reaping check drops it
+burst(frames("10.77.3.7", 1, dport=1000) + frames("10.77.3.7", 1, dport=4000))
 time.sleep(0.7)
 burst(frames("10.77.0.11", 3))            # 0.7 s refilled one token (0.5 s each)
 burst(frames("10.77.0.15", 2))            # same rate-match window or next: see the counts
@@ -38,3 +48,6 @@ time.sleep(1.2)
 burst(frames("10.77.0.12", 2))            # a second later: one more token
 burst(frames("10.77.0.15", 2))
 burst(frames("10.77.0.20", 1))
+burst(frames("10.77.3.7", 1, dport=1001))  # lists the source 10.77.3.7
+burst(frames("10.77.3.7", 1, dport=3000))  # matches, and reaps the oldest entry (10.77.0.1)
+burst(frames("10.77.3.7", 1, dport=4000))  # 10.77.0.1 is gone: no match
