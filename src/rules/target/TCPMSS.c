@@ -3,8 +3,12 @@
  * -j TCPMSS --set-mss N | --clamp-mss-to-pmtu: the kernel's xt_TCPMSS.c
  * for IPv4.  Needs `-p tcp`.  Of the two options the last one given wins
  * (libxt_TCPMSS); --clamp-mss-to-pmtu only in FORWARD, OUTPUT and
- * POSTROUTING (tcpmss_tg4_check).  iptables-nft, the reference here, does
- * not ask for a `--tcp-flags SYN` match as the legacy kernel check does.
+ * POSTROUTING (tcpmss_tg4_check).  That is checked when the rule's chain
+ * is a built-in one; in a user chain reached from PREROUTING or INPUT the
+ * rule is accepted and the packet, having no egress MTU, is dropped (the
+ * kernel refuses such a ruleset instead).  iptables-nft, the reference
+ * here, does not ask for a `--tcp-flags SYN` match as the legacy kernel
+ * check does.
  *
  * On a packet (tcpmss_mangle_packet):
  *   - a non-first fragment passes untouched; a header shorter than 20
