@@ -186,10 +186,10 @@ void upt_path_trace(struct upt_engine *eng, unsigned kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void upt_path_count_drop(struct upt_engine *eng, unsigned reason);
 
-/* icmp_send.c: errors about the packet of `w` (nf_send_unreach, icmp_send, nf_send_reset). */
-/* May an ICMP error of this type go to daddr now?  Spends the destination's tokens if so. */
+/* icmp_peer.c: may an ICMP error of this type go to daddr now?  Spends its tokens if so. */
 bool upt_icmp_peer_allow(struct upt_engine *eng, uint8_t type, uint8_t code, uint32_t daddr,
 			 uint64_t now);
+/* icmp_send.c: errors about the packet of `w` (nf_send_unreach, icmp_send, nf_send_reset). */
 void upt_icmp_send(struct upt_engine *eng, struct upt_walk *w, uint8_t type, uint8_t code,
 		   uint32_t info, uint64_t now);
 void upt_tcp_send_reset(struct upt_engine *eng, struct upt_walk *w, uint64_t now);
