@@ -222,7 +222,9 @@ static unsigned ct_target(const void *data, struct upt_xt_pkt *p)
 {
 	const struct ct_tg_data *c = data;
 
-	if (p->ct_tmpl || p->untrack)
+	/* The kernel's skb->_nfct test: a template, NOTRACK, or a connection already
+	 * attached (a looped-back packet) leaves nothing to do. */
+	if (p->ct_tmpl || p->untrack || p->ct)
 		return UPT_V_CONTINUE;
 	if (c->flags & CT_NOTRACK) {
 		p->untrack = true;

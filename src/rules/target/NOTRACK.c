@@ -27,7 +27,8 @@ static void notrack_print(const void *data, struct upt_sb *sb, unsigned flags)
 static unsigned notrack_target(const void *data, struct upt_xt_pkt *p)
 {
 	(void)data;
-	if (!p->ct_tmpl && !p->untrack)
+	/* Nothing to do once a CT target ran or a connection is attached (loopback). */
+	if (!p->ct_tmpl && !p->ct)
 		p->untrack = true;
 	return UPT_V_CONTINUE;
 }
