@@ -362,8 +362,9 @@ static void diag_dnat_loopback(struct xp_ctx *x, const struct xp_leg *L)
 			"%s sends the packet to %s, a loopback address. A packet that came in on "
 			"%s and is routed to 127.0.0.0/8 is a martian: the kernel drops it (unless "
 			"net.ipv4.conf.%s.route_localnet=1, which uptables-sim does not model). To "
-			"reach a service on the gateway itself, REDIRECT to its port.",
-			who, xp_ip(addr, a), in ? in : "?", in ? in : "?");
+			"reach a service on the gateway itself, REDIRECT to its port; the service "
+			"must then listen on %s's address or on 0.0.0.0, not only on 127.0.0.1.",
+			who, xp_ip(addr, a), in ? in : "?", in ? in : "?", in ? in : "?");
 	snprintf(body, sizeof(body), "%s", rule_body(h->text));
 	j = strstr(body, " -j DNAT");
 	if (j) {
@@ -376,6 +377,10 @@ static void diag_dnat_loopback(struct xp_ctx *x, const struct xp_leg *L)
 			xp_diag_fix(d, "%s -R %s %u %s -j REDIRECT",
 				    t_opt(h->table, cmd, sizeof(cmd)), h->chain, h->rulenum, body);
 	}
+	xp_diag_fix(d,
+		    "or keep the DNAT and let the kernel route to 127.0.0.0/8 from %s: sysctl -w "
+		    "net.ipv4.conf.%s.route_localnet=1",
+		    in ? in : "?", in ? in : "?");
 }
 
 static void diag_no_route(struct xp_ctx *x, const struct xp_leg *L, bool request)
