@@ -529,6 +529,15 @@ static const struct {
     {"addrtype: input interface limitation not valid", "Invalid argument"},
     {"CT: helper \"", "No such file or directory"}, /* needs -p (xt_ct_set_helper) */
     {"CT: No such helper", "No such file or directory"},
+    /* packet group: the kernel's tcpmss/TCPMSS/ecn/string checkentry */
+    {"tcpmss match: only valid for", "Invalid argument"},
+    {"TCPMSS target: only valid for", "Invalid argument"},
+    {"TCPMSS: path-MTU clamping only", "Invalid argument"},
+    {"ecn: cannot match TCP bits", "Invalid argument"},
+    {"string: the pattern must not be empty", "Invalid argument"},
+    {"string: --from ", "Invalid argument"},
+    {"string: search algorithm \"fsm\"", "Invalid argument"},
+    {"string: unknown search algorithm", "No such file or directory"},
 };
 
 static int checkentry_error(const struct opts *o, const char *err)

@@ -171,15 +171,18 @@ static int string_parse(void *data, unsigned id, bool invert, const char *arg,
 			m->to = (uint16_t)v;
 		return 0;
 	case O_ALGO:
-		if (strlen(arg) >= ALGO_MAX)
-			return upt_xt_error(p, "string: argument for \"--algo\" is too long");
+		/* The kernel's answers: no such textsearch module (ENOENT); fsm wants a
+		 * pattern of ts_fsm tokens, which iptables cannot give it (EINVAL). */
+		if (strcmp(arg, "fsm") == 0)
+			return upt_xt_error(p, "string: search algorithm \"fsm\" is not supported");
 		if (strcmp(arg, "bm") == 0)
 			m->algo = ALGO_BM;
 		else if (strcmp(arg, "kmp") == 0)
 			m->algo = ALGO_KMP;
 		else
-			return upt_xt_error(p, "string: unknown search algorithm \"%s\" (bm, kmp)",
-					    arg);
+			return upt_xt_error(p,
+					    "string: unknown search algorithm \"%.*s\" (bm, kmp)",
+					    ALGO_MAX - 1, arg);
 		return 0;
 	case O_ICASE:
 		m->flags |= F_ICASE;
