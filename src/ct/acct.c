@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Connection accounting (the kernel's nf_conntrack_acct): a side array of
- * counters indexed like the entry pool, allocated when accounting is turned
- * on.  An entry's slot belongs to it only while the slot's id is the
+ * counters indexed like the entry pool, allocated when accounting is first
+ * turned on (and kept: the sysctl may turn it off and on again).  An entry's slot belongs to it only while the slot's id is the
  * entry's id, so a pool entry reused after accounting was enabled starts
  * from zero, and one created before has no counters at all (as a kernel
  * entry created without the acct extension).
@@ -14,17 +14,25 @@
 #include "ct/ct.h"
 #include "ct/ct_int.h"
 
+int upt_ct_acct_alloc(struct upt_ct_table *t)
+{
+	if (!t->acct)
+		t->acct = calloc(t->max, sizeof(*t->acct));
+	return t->acct ? 0 : -ENOMEM;
+}
+
 int upt_ct_acct_enable(struct upt_ct_table *t)
 {
-	if (t->acct)
-		return 0;
-	t->acct = calloc(t->max, sizeof(*t->acct));
-	return t->acct ? 0 : -ENOMEM;
+	int rc = upt_ct_acct_alloc(t);
+
+	if (rc == 0)
+		t->sys.acct = true;
+	return rc;
 }
 
 bool upt_ct_acct_enabled(const struct upt_ct_table *t)
 {
-	return t->acct != NULL;
+	return t->acct && t->sys.acct;
 }
 
 void upt_ct_acct_new(struct upt_ct_table *t, const struct upt_ct *ct)
@@ -35,6 +43,8 @@ void upt_ct_acct_new(struct upt_ct_table *t, const struct upt_ct *ct)
 		return;
 	a = &t->acct[ct - t->pool];
 	memset(a, 0, sizeof(*a));
+	if (!t->sys.acct)
+		return; /* id 0: no counters for this one */
 	a->id = ct->id;
 }
 

@@ -169,6 +169,7 @@ struct upt_ct_sysctl {
 	uint32_t tcp_timeout_max_retrans, tcp_timeout_unacknowledged;
 	uint32_t udp_timeout, udp_timeout_stream, icmp_timeout, generic_timeout;
 	uint32_t gre_timeout, gre_timeout_stream; /* 30, 180 */
+	bool acct; /* nf_conntrack_acct (0): new connections get counters (upt_ct_acct) */
 };
 void upt_ct_sysctl_get(const struct upt_ct_table *t, struct upt_ct_sysctl *out);
 void upt_ct_sysctl_set(struct upt_ct_table *t, const struct upt_ct_sysctl *in);
@@ -254,9 +255,10 @@ uint32_t upt_ct_timeout_left(const struct upt_ct *ct, uint64_t now);
 /*
  * Per-connection packet and byte counters (the kernel's nf_conntrack_acct
  * extension), per direction.  Off in a new table, as the kernel's sysctl;
- * upt_ct_acct_enable() turns it on for good (what a connbytes rule does in
- * the kernel) and allocates the counters, one per pool entry.  Only
- * connections created while it is on have counters.  A packet counts its IP
+ * upt_ct_acct_enable() turns it on (what a connbytes rule does in the kernel)
+ * and allocates the counters, one per pool entry; the sysctl
+ * nf_conntrack_acct turns it on and off.  Only connections created while it
+ * is on have counters.  A packet counts its IP
  * total length when its tracker accepted it; ICMP errors (RELATED) and
  * refused packets do not count.
  */

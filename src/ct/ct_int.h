@@ -77,7 +77,9 @@ struct upt_ct_table {
 	struct upt_ct_sysctl sys;
 };
 
-/* acct.c: give a new entry zeroed counters / count one accepted packet. */
+/* acct.c: the counters array (0 or -ENOMEM); give a new entry zeroed counters
+ * (when the sysctl is on) / count one accepted packet. */
+int upt_ct_acct_alloc(struct upt_ct_table *t);
 void upt_ct_acct_new(struct upt_ct_table *t, const struct upt_ct *ct);
 void upt_ct_acct_add(struct upt_ct_table *t, const struct upt_ct *ct, unsigned dir, uint32_t len);
 

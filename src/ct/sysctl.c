@@ -36,6 +36,9 @@ void upt_ct_sysctl_get(const struct upt_ct_table *t, struct upt_ct_sysctl *out)
 void upt_ct_sysctl_set(struct upt_ct_table *t, const struct upt_ct_sysctl *in)
 {
 	t->sys = *in;
+	/* Accounting needs its counters array; without memory it stays off. */
+	if (t->sys.acct && upt_ct_acct_alloc(t) < 0)
+		t->sys.acct = false;
 	/* The kernel keeps timeouts[NONE] equal to SYN_SENT ("new"). */
 	t->sys.tcp_timeout[UPT_TCP_NONE] = t->sys.tcp_timeout[UPT_TCP_SYN_SENT];
 }
@@ -75,6 +78,7 @@ static const struct knob knobs[] = {
     KNOB("generic_timeout", K_SECS, generic_timeout),
     KNOB("gre_timeout", K_SECS, gre_timeout),
     KNOB("gre_timeout_stream", K_SECS, gre_timeout_stream),
+    KNOB("acct", K_BOOL, acct),
     {"max", K_MAX, 0},
 };
 
@@ -139,6 +143,8 @@ int upt_ct_sysctl_set_str(struct upt_ct_table *t, const char *name, const char *
 		return 0;
 	}
 	upt_ct_sysctl_set(t, &sys);
+	if (sys.acct && !t->sys.acct)
+		return -ENOMEM;
 	return 0;
 }
 

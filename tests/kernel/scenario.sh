@@ -120,6 +120,9 @@ upt_fg /usr/bin/python3 "$here/scen_$name.py" "$UPT_PREFIX" "$out" >"$out/driver
 [ -f "$sdir/kernel-nflog" ] && sleep 1.3
 upt_cap_stop_all
 nsconntrack=$(upt_ns gw)
+# When the final table is read, on the captures' clock (the runner compares
+# the remaining seconds with uptables-sim's, shifted by this delay).
+date +%s.%N >"$out/final-time.txt"
 /usr/bin/python3 -c 'import sys; sys.path.insert(0, sys.argv[1]);
 from nsutil import Snapper; Snapper(sys.argv[2], sys.argv[3]).snap("final")' \
 	"$here" "$nsconntrack" "$out/conntrack.txt"

@@ -236,6 +236,41 @@ TEST(connbytes_ignores_connections_from_before_accounting)
 	upt_engine_destroy(eng);
 }
 
+/* The sysctl alone, no connbytes rule (6.18, UDP over lo: acct=1, flow A; acct=0, flow B and
+ * A again: "sport=40000 dport=9999 packets=2 bytes=76 [UNREPLIED] ... packets=0 bytes=0"
+ * and B without counters). */
+TEST(acct_sysctl_gives_counters_to_connections_created_while_on)
+{
+	struct upt_engine *eng = gateway("*filter\n-A FORWARD -p udp\nCOMMIT\n");
+	struct upt_xt_pkt x;
+	struct upt_ct_table *t;
+	struct frame f;
+	char buf[16], *out = NULL;
+
+	memset(&x, 0, sizeof(x));
+	x.eng = eng;
+	t = upt_xt_ct_table(&x);
+	CHECK_EQ(upt_ct_sysctl_get_str(t, "net.netfilter.nf_conntrack_acct", buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "0");
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "net.netfilter.nf_conntrack_acct", "1"), 0);
+	udp_orig(&f, "198.51.100.2", 40000, 10);
+	push(eng, "eth0", &f, NS);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_acct", "0"), 0);
+	CHECK_EQ(upt_ct_sysctl_get_str(t, "nf_conntrack_acct", buf, sizeof(buf)), 0);
+	CHECK_STR(buf, "0");
+	udp_orig(&f, "198.51.100.2", 40001, 10);
+	push(eng, "eth0", &f, NS);
+	udp_orig(&f, "198.51.100.2", 40000, 10);
+	push(eng, "eth0", &f, NS);
+	CHECK_EQ(upt_engine_ct_proc(eng, NS, &out), 0);
+	CHECK_MSG(out && strstr(out, "sport=40000 dport=9999 packets=2 bytes=76 [UNREPLIED] src=192.168.1.2 "
+				     "dst=198.51.100.2 sport=9999 dport=40000 packets=0 bytes=0 mark=0"),
+		  "%s", out ? out : "");
+	CHECK_MSG(out && strstr(out, "sport=40001 dport=9999 [UNREPLIED]"), "%s", out ? out : "");
+	free(out);
+	upt_engine_destroy(eng);
+}
+
 /* ---- connlimit ---- */
 
 static void syn(struct frame *f, const char *client, uint16_t sport)
@@ -786,6 +821,7 @@ int main(void)
 	RUN(connbytes_counts_each_direction_as_the_kernel_does);
 	RUN(connbytes_inverted_range_matches_outside_it);
 	RUN(connbytes_ignores_connections_from_before_accounting);
+	RUN(acct_sysctl_gives_counters_to_connections_created_while_on);
 	RUN(connlimit_above_two_drops_the_third_connection_per_source);
 	RUN(connlimit_mask_groups_sources_and_closed_connections_stop_counting);
 	RUN(connlimit_upto_is_the_inverse_of_above);
