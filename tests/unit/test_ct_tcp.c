@@ -538,7 +538,7 @@ TEST(sysctl_names_and_values)
 	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_tcp_max_retrans", "256"), -EINVAL);
 	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_max", "17"), -EINVAL);
 	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_max", "16"), 0);
-	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_acct", "1"), -ENOENT);
+	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_timestamp", "1"), -ENOENT);
 	CHECK_EQ(upt_ct_sysctl_set_str(t, "net.ipv4.ip_forward", "1"), -ENOENT);
 	CHECK_EQ(upt_ct_sysctl_set_str(t, "nf_conntrack_udp_timeout", "45"), 0);
 	CHECK_EQ(upt_ct_sysctl_get_str(t, "nf_conntrack_udp_timeout", buf, sizeof(buf)), 0);
