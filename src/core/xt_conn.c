@@ -65,7 +65,8 @@ static unsigned local_table(const struct upt_engine *eng, uint32_t addr, uint32_
 				*dev = i + 1;
 				return UPT_RTN_LOCAL;
 			}
-			if (!type && ifc->up && ifc->plen[j] < 31 && addr == ((ifc->addr[j] & m) | ~m)) {
+			if (!type && ifc->up && ifc->plen[j] < 31 &&
+			    addr == ((ifc->addr[j] & m) | ~m)) {
 				type = UPT_RTN_BROADCAST;
 				*dev = i + 1;
 			}

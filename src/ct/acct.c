@@ -2,10 +2,10 @@
 /*
  * Connection accounting (the kernel's nf_conntrack_acct): a side array of
  * counters indexed like the entry pool, allocated when accounting is first
- * turned on (and kept: the sysctl may turn it off and on again).  An entry's slot belongs to it only while the slot's id is the
- * entry's id, so a pool entry reused after accounting was enabled starts
- * from zero, and one created before has no counters at all (as a kernel
- * entry created without the acct extension).
+ * turned on (and kept: the sysctl may turn it off and on again).  An entry's slot belongs to it
+ * only while the slot's id is the entry's id, so a pool entry reused after accounting was enabled
+ * starts from zero, and one created before has no counters at all (as a kernel entry created
+ * without the acct extension).
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The connection-state extensions: addrtype, connbytes, connlimit, connmark/CONNMARK, helper, NOTRACK, CT, NETMAP. */
+/* The connection-state extensions: addrtype, connbytes, connlimit, connmark/CONNMARK, helper,
+ * NOTRACK, CT, NETMAP. */
 #include <stddef.h>
 
 #include "rules/ext.h"
@@ -10,11 +11,8 @@ extern const struct upt_target_ops upt_target_CONNMARK, upt_target_NOTRACK, upt_
     upt_target_NETMAP;
 
 static const struct upt_match_ops *const matches[] = {
-    &upt_match_addrtype,
-    &upt_match_connbytes,
-    &upt_match_connlimit,
-    &upt_match_connmark,
-    &upt_match_helper,
+    &upt_match_addrtype, &upt_match_connbytes, &upt_match_connlimit,
+    &upt_match_connmark, &upt_match_helper,
 };
 
 static const struct upt_target_ops *const targets[] = {

@@ -190,10 +190,11 @@ TEST(connbytes_counts_each_direction_as_the_kernel_does)
 		char *out = NULL;
 
 		CHECK_EQ(upt_engine_ct_proc(eng, NS, &out), 0);
-		CHECK_MSG(out && strstr(out, "sport=40000 dport=9999 packets=3 bytes=114 src=192.168.1.2 "
-					     "dst=198.51.100.2 sport=9999 dport=40000 packets=3 "
-					     "bytes=114 mark=0 zone=0 use=2\n"),
-			  "%s", out ? out : "(null)");
+		CHECK_MSG(
+		    out && strstr(out, "sport=40000 dport=9999 packets=3 bytes=114 src=192.168.1.2 "
+				       "dst=198.51.100.2 sport=9999 dport=40000 packets=3 "
+				       "bytes=114 mark=0 zone=0 use=2\n"),
+		    "%s", out ? out : "(null)");
 		free(out);
 	}
 	upt_engine_destroy(eng);
@@ -201,9 +202,10 @@ TEST(connbytes_counts_each_direction_as_the_kernel_does)
 
 TEST(connbytes_inverted_range_matches_outside_it)
 {
-	const char rules[] = "*filter\n"
-			     "-A FORWARD -p udp -m connbytes ! --connbytes 2:3 --connbytes-mode packets "
-			     "--connbytes-dir original\nCOMMIT\n";
+	const char rules[] =
+	    "*filter\n"
+	    "-A FORWARD -p udp -m connbytes ! --connbytes 2:3 --connbytes-mode packets "
+	    "--connbytes-dir original\nCOMMIT\n";
 	struct upt_engine *eng = gateway(rules);
 	struct frame f;
 
@@ -263,9 +265,11 @@ TEST(acct_sysctl_gives_counters_to_connections_created_while_on)
 	udp_orig(&f, "198.51.100.2", 40000, 10);
 	push(eng, "eth0", &f, NS);
 	CHECK_EQ(upt_engine_ct_proc(eng, NS, &out), 0);
-	CHECK_MSG(out && strstr(out, "sport=40000 dport=9999 packets=2 bytes=76 [UNREPLIED] src=192.168.1.2 "
-				     "dst=198.51.100.2 sport=9999 dport=40000 packets=0 bytes=0 mark=0"),
-		  "%s", out ? out : "");
+	CHECK_MSG(
+	    out &&
+		strstr(out, "sport=40000 dport=9999 packets=2 bytes=76 [UNREPLIED] src=192.168.1.2 "
+			    "dst=198.51.100.2 sport=9999 dport=40000 packets=0 bytes=0 mark=0"),
+	    "%s", out ? out : "");
 	CHECK_MSG(out && strstr(out, "sport=40001 dport=9999 [UNREPLIED]"), "%s", out ? out : "");
 	free(out);
 	upt_engine_destroy(eng);
@@ -384,8 +388,8 @@ TEST(ct_zone_keeps_equal_tuples_apart)
 		uint32_t mark1, mark2;
 		unsigned entries;
 	} rows[] = {
-	    {"-j CT --zone 3", 0, 0, 1},    /* one zone: one connection */
-	    {"-j CT --zone mark", 1, 2, 2}, /* zones 1 and 2 */
+	    {"-j CT --zone 3", 0, 0, 1},	  /* one zone: one connection */
+	    {"-j CT --zone mark", 1, 2, 2},	  /* zones 1 and 2 */
 	    {"-j CT --zone mark", 0x10005, 5, 1}, /* the zone is the mark's low 16 bits */
 	};
 
@@ -443,7 +447,8 @@ TEST(ct_zone_mark_is_read_when_conntrack_runs)
 		udp_orig(&f, "198.51.100.2", 40000, 10);
 		push(eng, "eth0", &f, NS);
 		CHECK_EQ(upt_engine_ct_proc(eng, NS, &out), 0);
-		CHECK_MSG(out && strstr(out, rows[i].zone), "%s: %s", rows[i].rules, out ? out : "");
+		CHECK_MSG(out && strstr(out, rows[i].zone), "%s: %s", rows[i].rules,
+			  out ? out : "");
 		free(out);
 		upt_engine_destroy(eng);
 	}
@@ -585,7 +590,7 @@ TEST(connmark_target_arithmetic_follows_xt_connmark)
 {
 	static const struct {
 		const char *opts;
-		uint32_t ctmark, nfmark;     /* before */
+		uint32_t ctmark, nfmark; /* before */
 		uint32_t ctmark_after, nfmark_after;
 	} rows[] = {
 	    {"--set-xmark 0x5/0xf0", 0x1234, 0, (0x1234 & ~0xf0u) ^ 0x5, 0},
@@ -633,10 +638,10 @@ TEST(connmark_match_masks_and_needs_a_connection)
 		uint32_t ctmark;
 		bool with_ct, match;
 	} rows[] = {
-	    {"--mark 0x5", 5, true, true},	    {"--mark 0x5", 6, true, false},
-	    {"--mark 0x5/0xf", 0x125, true, true},  {"! --mark 0x5/0xf", 0x125, true, false},
-	    {"! --mark 0x5", 6, true, true},	    {"--mark 0x0/0x0", 0x99, true, true},
-	    {"--mark 0x0", 0, false, false},	    {"! --mark 0x5", 0, false, false},
+	    {"--mark 0x5", 5, true, true},	   {"--mark 0x5", 6, true, false},
+	    {"--mark 0x5/0xf", 0x125, true, true}, {"! --mark 0x5/0xf", 0x125, true, false},
+	    {"! --mark 0x5", 6, true, true},	   {"--mark 0x0/0x0", 0x99, true, true},
+	    {"--mark 0x0", 0, false, false},	   {"! --mark 0x5", 0, false, false},
 	};
 	const struct upt_match_ops *ops = upt_match_find("connmark");
 
@@ -681,9 +686,12 @@ TEST(ct_helper_needs_a_known_helper_for_the_rule_protocol)
 		uint8_t proto;
 		bool ok;
 	} rows[] = {
-	    {"--helper ftp", 6, true},	     {"--helper ftp", 0, false},
-	    {"--helper ftp", 17, false},     {"--helper nosuch", 6, false},
-	    {"--helper netbios-ns", 17, true}, {"--helper pptp", 6, true},
+	    {"--helper ftp", 6, true},
+	    {"--helper ftp", 0, false},
+	    {"--helper ftp", 17, false},
+	    {"--helper nosuch", 6, false},
+	    {"--helper netbios-ns", 17, true},
+	    {"--helper pptp", 6, true},
 	    {"--notrack --helper nosuch", 0, true},
 	};
 	const struct upt_target_ops *t = upt_target_find("CT");
@@ -708,13 +716,13 @@ TEST(ct_helper_needs_a_known_helper_for_the_rule_protocol)
 			for (o = t->options; strcmp(o->name, argv[k] + 2); o++)
 				;
 			k++;
-			rc = t->parse(data, o->id, false, (o->flags & UPT_XTOPT_ARG) ? argv[k++] : NULL,
-				      &p);
+			rc = t->parse(data, o->id, false,
+				      (o->flags & UPT_XTOPT_ARG) ? argv[k++] : NULL, &p);
 		}
 		if (rc == 0)
 			rc = t->check(data, &p);
-		CHECK_MSG((rc == 0) == rows[i].ok, "%s -p %u: rc %d %s", rows[i].opts, rows[i].proto,
-			  rc, err);
+		CHECK_MSG((rc == 0) == rows[i].ok, "%s -p %u: rc %d %s", rows[i].opts,
+			  rows[i].proto, rc, err);
 		free(data);
 	}
 }
@@ -726,16 +734,24 @@ TEST(address_types_follow_the_kernels_local_table)
 		const char *dev; /* NULL: any */
 		unsigned type;
 	} rows[] = {
-	    {"198.51.100.1", NULL, UPT_RTN_LOCAL},	   {"192.168.1.1", NULL, UPT_RTN_LOCAL},
-	    {"198.51.100.255", NULL, UPT_RTN_BROADCAST},   {"192.168.1.255", NULL, UPT_RTN_BROADCAST},
-	    {"198.51.100.0", NULL, UPT_RTN_UNICAST},	   {"198.51.100.2", NULL, UPT_RTN_UNICAST},
-	    {"8.8.8.8", NULL, UPT_RTN_UNICAST},		   {"0.1.2.3", NULL, UPT_RTN_BROADCAST},
-	    {"255.255.255.255", NULL, UPT_RTN_BROADCAST}, {"224.0.0.1", NULL, UPT_RTN_MULTICAST},
-	    {"239.255.255.250", "eth0", UPT_RTN_MULTICAST}, {"198.51.100.1", "eth0", UPT_RTN_LOCAL},
-	    {"198.51.100.1", "eth1", UPT_RTN_UNICAST},	   {"192.168.1.255", "eth0", UPT_RTN_UNICAST},
+	    {"198.51.100.1", NULL, UPT_RTN_LOCAL},
+	    {"192.168.1.1", NULL, UPT_RTN_LOCAL},
+	    {"198.51.100.255", NULL, UPT_RTN_BROADCAST},
+	    {"192.168.1.255", NULL, UPT_RTN_BROADCAST},
+	    {"198.51.100.0", NULL, UPT_RTN_UNICAST},
+	    {"198.51.100.2", NULL, UPT_RTN_UNICAST},
+	    {"8.8.8.8", NULL, UPT_RTN_UNICAST},
+	    {"0.1.2.3", NULL, UPT_RTN_BROADCAST},
+	    {"255.255.255.255", NULL, UPT_RTN_BROADCAST},
+	    {"224.0.0.1", NULL, UPT_RTN_MULTICAST},
+	    {"239.255.255.250", "eth0", UPT_RTN_MULTICAST},
+	    {"198.51.100.1", "eth0", UPT_RTN_LOCAL},
+	    {"198.51.100.1", "eth1", UPT_RTN_UNICAST},
+	    {"192.168.1.255", "eth0", UPT_RTN_UNICAST},
 	    {"192.168.1.255", "eth1", UPT_RTN_BROADCAST},
 	    /* eth2 is down: its address stays local, its broadcast route is gone. */
-	    {"10.7.0.1", NULL, UPT_RTN_LOCAL},		   {"10.7.0.255", NULL, UPT_RTN_UNICAST},
+	    {"10.7.0.1", NULL, UPT_RTN_LOCAL},
+	    {"10.7.0.255", NULL, UPT_RTN_UNICAST},
 	    {"127.0.0.1", NULL, UPT_RTN_LOCAL},
 	};
 	struct upt_engine *eng = gateway(NULL);
@@ -755,12 +771,13 @@ TEST(address_types_follow_the_kernels_local_table)
 
 TEST(addrtype_rules_on_forwarded_and_local_packets)
 {
-	const char rules[] = "*filter\n"
-			     "-A INPUT -m addrtype --dst-type LOCAL\n"
-			     "-A INPUT -m addrtype --dst-type LOCAL --limit-iface-in\n"
-			     "-A FORWARD -m addrtype --src-type UNICAST ! --dst-type LOCAL,BROADCAST\n"
-			     "-A FORWARD -m addrtype --dst-type LOCAL\n"
-			     "COMMIT\n";
+	const char rules[] =
+	    "*filter\n"
+	    "-A INPUT -m addrtype --dst-type LOCAL\n"
+	    "-A INPUT -m addrtype --dst-type LOCAL --limit-iface-in\n"
+	    "-A FORWARD -m addrtype --src-type UNICAST ! --dst-type LOCAL,BROADCAST\n"
+	    "-A FORWARD -m addrtype --dst-type LOCAL\n"
+	    "COMMIT\n";
 	struct upt_engine *eng = gateway(rules);
 	struct frame f;
 

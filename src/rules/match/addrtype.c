@@ -183,8 +183,7 @@ static bool addrtype_match(const void *data, struct upt_xt_pkt *p)
 		dev = p->in_ifindex;
 	else if (a->flags & F_LIMIT_OUT)
 		dev = p->out_ifindex;
-	if (a->source &&
-	    type_in(p, p->d->saddr, dev, a->source) == !!(a->flags & F_INV_SRC))
+	if (a->source && type_in(p, p->d->saddr, dev, a->source) == !!(a->flags & F_INV_SRC))
 		return false;
 	if (a->dest && type_in(p, p->d->daddr, dev, a->dest) == !!(a->flags & F_INV_DST))
 		return false;

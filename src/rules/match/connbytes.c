@@ -21,8 +21,8 @@
 #include "rules/xt_util.h"
 
 enum { O_CONNBYTES, O_DIR, O_MODE };
-enum { MODE_PKTS = 0, MODE_BYTES = 1, MODE_AVGPKT = 2 };	/* XT_CONNBYTES_* */
-enum { DIR_ORIGINAL = 0, DIR_REPLY = 1, DIR_BOTH = 2 }; /* XT_CONNBYTES_DIR_* */
+enum { MODE_PKTS = 0, MODE_BYTES = 1, MODE_AVGPKT = 2 }; /* XT_CONNBYTES_* */
+enum { DIR_ORIGINAL = 0, DIR_REPLY = 1, DIR_BOTH = 2 };	 /* XT_CONNBYTES_DIR_* */
 
 struct connbytes_data {
 	uint64_t from, to;

@@ -99,8 +99,9 @@ static int connlimit_parse(void *data, unsigned id, bool invert, const char *arg
 		return 0;
 	case O_MASK:
 		if (!upt_xtu_strtoul(arg, NULL, 0, 32, &v))
-			return upt_xt_error(p, "connlimit: bad value for option \"--connlimit-mask\", "
-					       "or out of range (0-32).");
+			return upt_xt_error(p,
+					    "connlimit: bad value for option \"--connlimit-mask\", "
+					    "or out of range (0-32).");
 		c->plen = (uint8_t)v;
 		c->mask = v ? 0xffffffffu << (32 - v) : 0;
 		return 0;

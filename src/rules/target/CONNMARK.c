@@ -32,16 +32,16 @@ enum {
 	O_MASK,
 };
 
-#define F_OPS ((1u << O_SET_XMARK) | (1u << O_SET_MARK) | (1u << O_AND_MARK) | \
-	       (1u << O_OR_MARK) | (1u << O_XOR_MARK) | (1u << O_SAVE_MARK) |   \
-	       (1u << O_RESTORE_MARK))
+#define F_OPS                                                                                      \
+	((1u << O_SET_XMARK) | (1u << O_SET_MARK) | (1u << O_AND_MARK) | (1u << O_OR_MARK) |       \
+	 (1u << O_XOR_MARK) | (1u << O_SAVE_MARK) | (1u << O_RESTORE_MARK))
 
 enum { MODE_SET = 0, MODE_SAVE = 1, MODE_RESTORE = 2 }; /* XT_CONNMARK_* */
 enum { SHIFT_LEFT = 0, SHIFT_RIGHT = 1 };
 
 static const char *const opt_name[] = {
-    "set-xmark",	"set-mark", "and-mark", "or-mark", "xor-mark", "save-mark",
-    "restore-mark", "left-shift-mark", "right-shift-mark", "ctmask", "nfmask", "mask",
+    "set-xmark",    "set-mark",	       "and-mark",	   "or-mark", "xor-mark", "save-mark",
+    "restore-mark", "left-shift-mark", "right-shift-mark", "ctmask",  "nfmask",	  "mask",
 };
 
 struct connmark_tg_data {
@@ -207,8 +207,7 @@ static void connmark_tg_save(const void *data, struct upt_sb *sb)
 			      c->mode == MODE_SAVE ? "save-mark" : "restore-mark", c->nfmask,
 			      c->ctmask);
 	if (c->shift_bits)
-		upt_sb_printf(sb, " --%s %u", opt_name[O_LEFT_SHIFT + c->shift_dir],
-			      c->shift_bits);
+		upt_sb_printf(sb, " --%s %u", opt_name[O_LEFT_SHIFT + c->shift_dir], c->shift_bits);
 }
 
 static void connmark_tg_print(const void *data, struct upt_sb *sb, unsigned flags)

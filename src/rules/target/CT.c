@@ -63,8 +63,8 @@ struct event_name {
 };
 
 static const struct event_name ct_events[] = {
-    {"new", 0},	      {"related", 1}, {"destroy", 2},	 {"reply", 3},	 {"assured", 4},
-    {"protoinfo", 5}, {"helper", 6},  {"mark", 7},	 {"natseqinfo", 8}, {"secmark", 9},
+    {"new", 0},	      {"related", 1}, {"destroy", 2}, {"reply", 3},	 {"assured", 4},
+    {"protoinfo", 5}, {"helper", 6},  {"mark", 7},    {"natseqinfo", 8}, {"secmark", 9},
 };
 static const struct event_name exp_events[] = {
     {"new", 0},
@@ -75,9 +75,9 @@ static const struct {
 	const char *name;
 	uint8_t proto;
 } kernel_helpers[] = {
-    {"ftp", 6},	      {"irc", 6},	 {"pptp", 6}, {"sane", 6},	 {"sip", 6},
-    {"sip", 17},      {"tftp", 17},	 {"amanda", 17}, {"netbios-ns", 17}, {"snmp", 17},
-    {"snmp_trap", 17}, {"RAS", 17},	 {"Q.931", 6},
+    {"ftp", 6},	       {"irc", 6},   {"pptp", 6},    {"sane", 6},	 {"sip", 6},
+    {"sip", 17},       {"tftp", 17}, {"amanda", 17}, {"netbios-ns", 17}, {"snmp", 17},
+    {"snmp_trap", 17}, {"RAS", 17},  {"Q.931", 6},
 };
 
 static void ct_init(void *data)
@@ -126,7 +126,8 @@ static int ct_parse(void *data, unsigned id, bool invert, const char *arg, struc
 		strcpy(c->helper, arg);
 		return 0;
 	case O_TIMEOUT:
-		return upt_xt_error(p, "uptables: extension \"CT\" option --timeout is not supported");
+		return upt_xt_error(p,
+				    "uptables: extension \"CT\" option --timeout is not supported");
 	case O_CTEVENTS:
 		return parse_events(ct_events, sizeof(ct_events) / sizeof(ct_events[0]), arg,
 				    &c->ct_events, p);
@@ -161,8 +162,9 @@ static int ct_check(void *data, struct upt_xt_parse *p)
 	if ((c->flags & CT_NOTRACK) || !c->helper[0])
 		return 0;
 	if (p->proto == 0 || p->proto_invert)
-		return upt_xt_error(p, "CT: helper \"%s\": you must specify a L4 protocol and "
-				       "not use inversions on it",
+		return upt_xt_error(p,
+				    "CT: helper \"%s\": you must specify a L4 protocol and "
+				    "not use inversions on it",
 				    c->helper);
 	for (i = 0; i < sizeof(kernel_helpers) / sizeof(kernel_helpers[0]); i++)
 		if (strcmp(kernel_helpers[i].name, c->helper) == 0 &&
