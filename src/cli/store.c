@@ -120,8 +120,10 @@ int cli_store_open(struct cli_store *st, const char *path, const char *prog, boo
 		st->path = st->resolved;
 	st->prog = prog;
 	st->lockfd = -1;
-	if (writer && (rc = lock_file(st, wait_secs)) != 0)
+	if (writer && (rc = lock_file(st, wait_secs)) != 0) {
+		cli_store_close(st);
 		return rc;
+	}
 	/* O_CREAT without O_TRUNC: a missing file starts empty, an existing one is kept. */
 	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (fd < 0 && !writer && (errno == EACCES || errno == EROFS) &&

@@ -158,7 +158,8 @@ int upt_table_validate(const struct upt_table_model *tm, enum upt_table t, uint3
 			if (r->tkind != UPT_RT_EXT)
 				continue;
 			const struct upt_target_ops *tg = r->tops;
-			uint32_t bad = tg->hooks ? hooks[i] & ~tg->hooks : 0;
+			uint32_t allowed = tg->hooks_of ? tg->hooks_of(r->tdata) : tg->hooks;
+			uint32_t bad = allowed ? hooks[i] & ~allowed : 0;
 			if (tg->tables && !(tg->tables & (1u << t))) {
 				snprintf(msg, sizeof(msg),
 					 "Invalid argument; target %s not valid in table %s",

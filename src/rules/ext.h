@@ -143,6 +143,9 @@ struct upt_target_ops {
 	void (*print)(const void *data, struct upt_sb *sb, unsigned flags);
 	/* Returns UPT_V_*; a dropping target sets p->drop_reason. */
 	unsigned (*target)(const void *data, struct upt_xt_pkt *p);
+	/* Optional: allowed hooks that depend on the options (TCPMSS --clamp-mss-to-pmtu);
+	 * used instead of `hooks` when set.  0: all. */
+	uint32_t (*hooks_of)(const void *data);
 	/* -L target column when it is not `name` (NOTRACK lists as "CT", an iptables alias). */
 	const char *list_name;
 };

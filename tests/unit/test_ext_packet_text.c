@@ -602,10 +602,55 @@ TEST(random_u32_and_hex_strings_are_refused_or_round_trip)
 	CHECK(accepted > 100);
 }
 
+/*
+ * --clamp-mss-to-pmtu in a user chain: refused when the chain is reachable
+ * from PREROUTING or INPUT, accepted from FORWARD, OUTPUT, POSTROUTING.
+ * This is x_tables' rule (tcpmss_tg4_check on the chain's hook mask, as
+ * iptables-legacy loads it).  Deliberately stricter than iptables-nft 1.8.9
+ * on kernel 6.18, which was seen to accept the PREROUTING and INPUT cases:
+ * there a SYN has no route yet, hence no path MTU to clamp to.
+ */
+TEST(tcpmss_clamp_in_a_user_chain_follows_the_hooks_it_is_reached_from)
+{
+	static const struct {
+		const char *from;
+		bool ok;
+	} hooks[] = {{"FORWARD", true},
+		     {"POSTROUTING", true},
+		     {"OUTPUT", true},
+		     {"PREROUTING", false},
+		     {"INPUT", false}};
+
+	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
+		struct upt_rules *rs = upt_rules_create();
+		char text[512], err[512] = "";
+
+		snprintf(text, sizeof(text),
+			 "*mangle\n:clamp - [0:0]\n-A %s -j clamp\n"
+			 "-A clamp -p tcp -m tcp --tcp-flags SYN,RST SYN -j TCPMSS "
+			 "--clamp-mss-to-pmtu\nCOMMIT\n",
+			 hooks[i].from);
+		CHECK_MSG((upt_rules_restore(rs, text, strlen(text), 0, NULL, err, sizeof(err)) ==
+			   0) == hooks[i].ok,
+			  "from %s: %s", hooks[i].from, err);
+		upt_rules_destroy(rs);
+		/* --set-mss has no hook limit. */
+		rs = upt_rules_create();
+		snprintf(text, sizeof(text),
+			 "*mangle\n:clamp - [0:0]\n-A %s -j clamp\n"
+			 "-A clamp -p tcp -j TCPMSS --set-mss 1000\nCOMMIT\n",
+			 hooks[i].from);
+		CHECK_MSG(upt_rules_restore(rs, text, strlen(text), 0, NULL, err, sizeof(err)) == 0,
+			  "set-mss from %s: %s", hooks[i].from, err);
+		upt_rules_destroy(rs);
+	}
+}
+
 int main(void)
 {
 	RUN(rule_text_is_what_iptables_1_8_9_lists);
 	RUN(saved_rule_restores_to_the_same_text);
 	RUN(random_u32_and_hex_strings_are_refused_or_round_trip);
+	RUN(tcpmss_clamp_in_a_user_chain_follows_the_hooks_it_is_reached_from);
 	return check_report("test_ext_packet_text");
 }

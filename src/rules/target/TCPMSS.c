@@ -3,12 +3,13 @@
  * -j TCPMSS --set-mss N | --clamp-mss-to-pmtu: the kernel's xt_TCPMSS.c
  * for IPv4.  Needs `-p tcp`.  Of the two options the last one given wins
  * (libxt_TCPMSS); --clamp-mss-to-pmtu only in FORWARD, OUTPUT and
- * POSTROUTING (tcpmss_tg4_check).  That is checked when the rule's chain
- * is a built-in one; in a user chain reached from PREROUTING or INPUT the
- * rule is accepted and the packet, having no egress MTU, is dropped (the
- * kernel refuses such a ruleset instead).  iptables-nft, the reference
- * here, does not ask for a `--tcp-flags SYN` match as the legacy kernel
- * check does.
+ * POSTROUTING (tcpmss_tg4_check): checked at parse time for a built-in
+ * chain, and for user chains when the ruleset is compiled (hooks_of), so a
+ * clamp rule reachable from PREROUTING or INPUT is refused as x_tables
+ * refuses it (iptables-nft 1.8.9 on kernel 6.18 was seen to accept the
+ * user-chain case; before routing there is no path MTU to clamp to).  iptables-nft, the reference
+ * here, does not ask for a
+ * `--tcp-flags SYN` match as the legacy kernel check does.
  *
  * On a packet (tcpmss_mangle_packet):
  *   - a non-first fragment passes untouched; a header shorter than 20
@@ -75,11 +76,20 @@ static int tcpmss_tg_parse(void *data, unsigned id, bool invert, const char *arg
 	return 0;
 }
 
+#define CLAMP_HOOKS                                                                                \
+	((1u << UPT_HOOK_FORWARD) | (1u << UPT_HOOK_LOCAL_OUT) | (1u << UPT_HOOK_POST_ROUTING))
+
+static uint32_t tcpmss_tg_hooks_of(const void *data)
+{
+	const struct tcpmss_tg_data *t = data;
+
+	return t->mss == MSS_CLAMP_PMTU ? CLAMP_HOOKS : 0;
+}
+
 static int tcpmss_tg_check(void *data, struct upt_xt_parse *p)
 {
 	const struct tcpmss_tg_data *t = data;
-	uint32_t ok_hooks =
-	    (1u << UPT_HOOK_FORWARD) | (1u << UPT_HOOK_LOCAL_OUT) | (1u << UPT_HOOK_POST_ROUTING);
+	uint32_t ok_hooks = CLAMP_HOOKS;
 
 	if (!t->given)
 		return upt_xt_error(p, "TCPMSS target: At least one parameter is required");
@@ -196,4 +206,5 @@ const struct upt_target_ops upt_target_TCPMSS = {
     .save = tcpmss_tg_save,
     .print = tcpmss_tg_print,
     .target = tcpmss_tg_target,
+    .hooks_of = tcpmss_tg_hooks_of,
 };
