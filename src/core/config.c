@@ -9,6 +9,7 @@
  *   route add blackhole|unreachable|prohibit PREFIX
  *   neigh add A.B.C.D lladdr MAC dev NAME
  *   sysctl net.ipv4.ip_forward=0|1
+ *   sysctl net.netfilter.nf_conntrack_*=VALUE   (conntrack settings, src/ct)
  *
  * A leading "ip" is allowed; '#' starts a comment.  Interfaces are created
  * by their first mention; without `address` they get a locally
@@ -346,6 +347,16 @@ static int cmd_sysctl(struct upt_engine *eng, char **w, int n, char *err, size_t
 		if (strcmp(val, "0") && strcmp(val, "1"))
 			return fail(err, errlen, -EINVAL, "%s: value must be 0 or 1", key);
 		eng->ip_forward = val[0] == '1';
+		return 0;
+	}
+	if (strncmp(key, "net.netfilter.nf_conntrack_", 27) == 0 ||
+	    strncmp(key, "nf_conntrack_", 13) == 0) {
+		int rc = upt_ct_sysctl_set_str(eng->ct, key, val);
+
+		if (rc == -EINVAL)
+			return fail(err, errlen, rc, "%s: bad value \"%s\"", key, val);
+		if (rc < 0)
+			return fail(err, errlen, -EOPNOTSUPP, "sysctl %s is not supported", key);
 		return 0;
 	}
 	return fail(err, errlen, -EOPNOTSUPP, "sysctl %s is not supported", key);

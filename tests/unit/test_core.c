@@ -121,6 +121,13 @@ TEST(config_lines_are_checked)
 		CHECK_MSG(err[0] != '\0', "no message for: %s", bad[i]);
 	}
 	CHECK_EQ(upt_engine_config_line(eng, "  # a comment", err, sizeof(err)), 0);
+	CHECK_EQ(upt_engine_config_line(eng, "sysctl net.netfilter.nf_conntrack_tcp_loose=0", err,
+					sizeof(err)),
+		 0);
+	CHECK(upt_engine_config_line(eng, "sysctl net.netfilter.nf_conntrack_tcp_loose=maybe", err,
+				     sizeof(err)) < 0);
+	CHECK(upt_engine_config_line(eng, "sysctl net.netfilter.nf_conntrack_nosuch=1", err,
+				     sizeof(err)) < 0);
 	CHECK_EQ(upt_engine_config_line(eng, "ip route add 10.0.0.0/8 via 192.168.1.254", err,
 					sizeof(err)),
 		 0);
