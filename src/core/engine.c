@@ -136,6 +136,8 @@ int upt_engine_restore(struct upt_engine *eng, const char *text, size_t len, uns
 		snprintf(err, errlen, "out of memory");
 		return rc;
 	}
+	/* Named recent/hashlimit tables outlive rule changes, as the kernel's do. */
+	upt_ruleset_adopt(next, eng->rs);
 	/* Packets run to completion between calls: swapping the pointer is the commit. */
 	upt_ruleset_free(eng->rs);
 	eng->rs = next;

@@ -361,6 +361,45 @@ static void link_shared(struct upt_ruleset *set)
 		}
 }
 
+/* The owner block of (ops, key) in a compiled ruleset: the first match of that ops and key. */
+static void *shared_owner(const struct upt_ruleset *set, const struct upt_match_ops *ops,
+			  const char *key)
+{
+	for (int t = 0; t < UPT_TABLE__COUNT; t++)
+		for (uint32_t i = 0; i < set->t[t].nentries; i++) {
+			const struct upt_centry *e = &set->t[t].e[i];
+			for (unsigned k = 0; k < e->nmatches; k++)
+				if (e->matches[k].ops == ops &&
+				    strcmp(ops->share_key(e->matches[k].data), key) == 0)
+					return e->matches[k].data;
+		}
+	return NULL;
+}
+
+void upt_ruleset_adopt(struct upt_ruleset *next, const struct upt_ruleset *prev)
+{
+	if (!next || !prev)
+		return;
+	for (int t = 0; t < UPT_TABLE__COUNT; t++)
+		for (uint32_t i = 0; i < next->t[t].nentries; i++) {
+			struct upt_centry *e = &next->t[t].e[i];
+			for (unsigned k = 0; k < e->nmatches; k++) {
+				const struct upt_match_ops *ops = e->matches[k].ops;
+				const char *key;
+				void *old;
+				if (!ops->adopt || !ops->share_key)
+					continue;
+				key = ops->share_key(e->matches[k].data);
+				if (!key || !key[0] ||
+				    shared_owner(next, ops, key) != e->matches[k].data)
+					continue;
+				old = shared_owner(prev, ops, key);
+				if (old)
+					ops->adopt(e->matches[k].data, old);
+			}
+		}
+}
+
 int upt_ruleset_compile(const struct upt_rules *rs, uint64_t generation,
 			struct upt_ruleset **out, char *err, size_t errlen)
 {

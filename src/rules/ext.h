@@ -128,6 +128,13 @@ struct upt_match_ops {
 	 */
 	const char *(*share_key)(const void *data);
 	void (*share)(void *data, void *owner);
+	/*
+	 * Optional, with share: the kernel keeps a named table while rules name
+	 * it, across rule changes.  When a ruleset replaces another, the owner
+	 * block of each name gets adopt(data, prev) with the previous ruleset's
+	 * owner block of the same ops and key, to take its table over.
+	 */
+	void (*adopt)(void *data, const void *prev);
 };
 
 struct upt_target_ops {

@@ -58,6 +58,13 @@ void upt_ruleset_free(struct upt_ruleset *set);
 uint64_t upt_ruleset_generation(const struct upt_ruleset *set);
 bool upt_ruleset_has_table(const struct upt_ruleset *set, enum upt_table table);
 
+/*
+ * Before `next` replaces `prev`: named tables that the kernel keeps while
+ * rules name them (recent lists, hashlimit tables) pass from prev's rules to
+ * next's (ext.h: adopt).
+ */
+void upt_ruleset_adopt(struct upt_ruleset *next, const struct upt_ruleset *prev);
+
 /* Copy the compiled ruleset's counters back into the model it came from. */
 void upt_rules_sync_counters(struct upt_rules *rs, const struct upt_ruleset *set);
 

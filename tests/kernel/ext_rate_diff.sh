@@ -9,7 +9,10 @@
 # (per-source buckets shared by name, byte mode with burst refills, rate-match,
 # above with srcip,dstport), quota, statistic nth/random, recent (update with
 # hitcount/seconds, ! --rcheck, a list of 100 forgetting its least recently seen
-# address, --rttl, --rdest, --reap), time, NFLOG (counted, continues).
+# address, --rttl, --rdest, --reap), time, NFLOG (counted, continues); and a rules
+# change between two phases (ext_rate_rules2.v4): named recent lists and hashlimit
+# tables that the new rules still name are kept, with their first configuration,
+# a quota starts again.
 # The scenarios keep clear of the kernel's own timing noise: bursts are sent in
 # one go, pauses are long against the rates, and the rate-match rule's entries do
 # not expire (the kernel's garbage collection runs at a phase the capture cannot
@@ -31,17 +34,25 @@ upt_sysctl h net.ipv4.conf.all.rp_filter=0
 upt_sysctl h net.ipv4.conf.eth0.rp_filter=0
 upt_x h iptables-restore <"$here/ext_rate_rules.v4"
 upt_cap_start h eth0 in "$UPT_TMP/in.pcap" udp
-upt_x c /usr/bin/python3 "$here/ext_rate_send.py" 02:00:00:00:77:01 02:00:00:00:77:02 eth0
+upt_x c /usr/bin/python3 "$here/ext_rate_send.py" 02:00:00:00:77:01 02:00:00:00:77:02 eth0 1
+# A rules change between two phases, at a time both sides agree on (the capture's clock
+# is the kernel's real-time clock).
+sleep 0.2
+at=$(date +%s.%N)
+upt_x h iptables-restore --noflush <"$here/ext_rate_rules2.v4"
+sleep 0.2
+upt_x c /usr/bin/python3 "$here/ext_rate_send.py" 02:00:00:00:77:01 02:00:00:00:77:02 eth0 2
 upt_cap_stop_all
-upt_x h iptables-save -c -t filter | grep '^\[' | grep -- '-A INPUT' >"$UPT_TMP/kernel.txt"
+upt_x h iptables-save -c -t filter | grep '^\[' >"$UPT_TMP/kernel.txt"
 
 cat >"$UPT_TMP/gw.conf" <<CONF
 link eth0 address 02:00:00:00:77:01
 addr add 10.77.0.1/24 dev eth0
 CONF
 "$sim" --config "$UPT_TMP/gw.conf" --rules "$here/ext_rate_rules.v4" \
-	--in eth0="$UPT_TMP/in.pcap" --out "$UPT_TMP/sim" >/dev/null
-grep '^\[' "$UPT_TMP/sim/iptables-save.txt" | grep -- '-A INPUT' >"$UPT_TMP/sim.txt"
+	--in eth0="$UPT_TMP/in.pcap" --rules-at "$at=$here/ext_rate_rules2.v4" \
+	--out "$UPT_TMP/sim" >/dev/null
+grep '^\[' "$UPT_TMP/sim/iptables-save.txt" | sed -n '/^\[/p' >"$UPT_TMP/sim.txt"
 
 echo "frames: $(upt_pcap_count "$UPT_TMP/in.pcap")"
 if diff -u "$UPT_TMP/kernel.txt" "$UPT_TMP/sim.txt"; then

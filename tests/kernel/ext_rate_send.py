@@ -7,7 +7,7 @@ import sys
 
 from scapy.all import Ether, IP, UDP, Raw, sendp  # noqa: E402
 
-GW_MAC, CL_MAC, IFACE = sys.argv[1], sys.argv[2], sys.argv[3]
+GW_MAC, CL_MAC, IFACE, PHASE = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 
 
 def frames(src, n, size=100, dport=9999, ttl=64):
@@ -20,6 +20,12 @@ def burst(fs):
     sendp(fs, iface=IFACE, verbose=False)
 
 
+if PHASE == "2":
+    # after ext_rate_rules2.v4: K still lists .1, HK's bucket is still empty, a new quota
+    burst(frames("10.77.4.1", 2) + frames("10.77.4.2", 2) + frames("10.77.4.3", 3))
+    sys.exit(0)
+
+burst(frames("10.77.4.1", 1) + frames("10.77.4.2", 3) + frames("10.77.4.3", 3))
 burst(frames("10.77.0.11", 12))           # limit 2/sec burst 4: 4
 burst(frames("10.77.0.12", 6))            # hashlimit per source, burst 3: 3 + 3
 burst(frames("10.77.0.13", 6))

@@ -1102,23 +1102,86 @@ TEST(trace_marks_the_packet_in_raw_only)
 	CHECK(refused("*mangle\n-A PREROUTING -j TRACE\nCOMMIT\n"));
 }
 
-TEST(commit_restarts_state_from_the_model)
+TEST(commit_restarts_per_rule_state_but_keeps_named_tables)
 {
-	/* Each compile copies the parsed blocks: a new ruleset starts with a full quota. */
-	const char *text = "*filter\n:INPUT DROP [0:0]\n-A INPUT -m quota --quota 150 -j ACCEPT\n"
-			   "COMMIT\n";
-	struct upt_ruleset *set = build(text);
+	/*
+	 * As the kernel after a table replacement: a rule's own state (quota)
+	 * starts again, named recent lists and hashlimit tables stay while the
+	 * new ruleset still names them; a name no rule uses any more is gone.
+	 */
+	const char *v1 = "*filter\n:INPUT DROP [0:0]\n"
+			 "-A INPUT -s 10.0.0.1 -m quota --quota 150 -j ACCEPT\n"
+			 "-A INPUT -s 10.0.0.2 -m recent --set --name keep -j ACCEPT\n"
+			 "-A INPUT -s 10.0.0.3 -m recent --set --name gone -j ACCEPT\n"
+			 "-A INPUT -s 10.0.0.4 -m hashlimit --hashlimit-upto 1/hour "
+			 "--hashlimit-burst 1 --hashlimit-name hk -j ACCEPT\n"
+			 "COMMIT\n";
+	/* the rules change (and their order), the names stay, but for "gone" */
+	const char *v2 = "*filter\n:INPUT DROP [0:0]\n"
+			 "-A INPUT -s 10.0.0.4 -m hashlimit --hashlimit-upto 1/hour "
+			 "--hashlimit-burst 1 --hashlimit-name hk -j ACCEPT\n"
+			 "-A INPUT -s 10.0.0.9 -m recent --rcheck --name keep -j ACCEPT\n"
+			 "-A INPUT -s 10.0.0.1 -m quota --quota 150 -j ACCEPT\n"
+			 "-A INPUT -s 10.0.0.2 -m recent --rcheck --name keep -j ACCEPT\n"
+			 "-A INPUT -s 10.0.0.3 -m recent --rcheck --name other -j ACCEPT\n"
+			 "COMMIT\n";
+	const char *v3 = "*filter\n:INPUT DROP [0:0]\n"
+			 "-A INPUT -s 10.0.0.3 -m recent --rcheck --name gone -j ACCEPT\n"
+			 "COMMIT\n";
+	struct upt_ruleset *s1 = build(v1), *s2, *s3;
 
-	if (!set)
+	if (!s1)
 		return;
-	CHECK_EQ(in_v(set, "10.0.0.1", SEC), UPT_V_ACCEPT);
-	CHECK_EQ(in_v(set, "10.0.0.1", SEC), UPT_V_DROP);
-	upt_ruleset_free(set);
-	set = build(text);
-	if (!set)
+	CHECK_EQ(in_v(s1, "10.0.0.1", SEC), UPT_V_ACCEPT);
+	CHECK_EQ(in_v(s1, "10.0.0.1", SEC), UPT_V_DROP); /* quota used up */
+	CHECK_EQ(in_v(s1, "10.0.0.2", SEC), UPT_V_ACCEPT);
+	CHECK_EQ(in_v(s1, "10.0.0.3", SEC), UPT_V_ACCEPT);
+	CHECK_EQ(in_v(s1, "10.0.0.4", SEC), UPT_V_ACCEPT);
+	CHECK_EQ(in_v(s1, "10.0.0.4", SEC), UPT_V_DROP); /* bucket empty */
+	s2 = build(v2);
+	if (!s2) {
+		upt_ruleset_free(s1);
 		return;
-	CHECK_EQ(in_v(set, "10.0.0.1", SEC), UPT_V_ACCEPT);
-	upt_ruleset_free(set);
+	}
+	upt_ruleset_adopt(s2, s1);
+	upt_ruleset_free(s1);
+	CHECK_EQ(in_v(s2, "10.0.0.1", 2 * SEC), UPT_V_ACCEPT); /* a new quota */
+	CHECK_EQ(in_v(s2, "10.0.0.2", 2 * SEC), UPT_V_ACCEPT); /* still listed in "keep" */
+	CHECK_EQ(in_v(s2, "10.0.0.4", 2 * SEC), UPT_V_DROP);   /* the same empty bucket */
+	s3 = build(v3);
+	if (s3) {
+		upt_ruleset_adopt(s3, s2);
+		/* v2 named no "gone": the list went with it */
+		CHECK_EQ(in_v(s3, "10.0.0.3", 3 * SEC), UPT_V_DROP);
+		upt_ruleset_free(s3);
+	}
+	upt_ruleset_free(s2);
+}
+
+TEST(kept_tables_keep_their_creators_configuration)
+{
+	/* The kernel's hashlimit table keeps the creating rule's rate; a recent list its mask. */
+	struct upt_ruleset *s1 = build("*filter\n:INPUT DROP [0:0]\n"
+				       "-A INPUT -i eth0 -m recent --set --name m --mask 255.255.0.0\n"
+				       "-A INPUT -m hashlimit --hashlimit-upto 1/hour --hashlimit-burst 1 "
+				       "--hashlimit-name h -j ACCEPT\n"
+				       "COMMIT\n");
+	struct upt_ruleset *s2 = build("*filter\n:INPUT DROP [0:0]\n"
+				       "-A INPUT -m recent --rcheck --name m -j ACCEPT\n"
+				       "-A INPUT -m hashlimit --hashlimit-upto 100/sec --hashlimit-burst 9 "
+				       "--hashlimit-name h -j ACCEPT\n"
+				       "COMMIT\n");
+
+	if (!s1 || !s2)
+		return;
+	CHECK_EQ(in_v(s1, "10.1.2.3", SEC), UPT_V_ACCEPT); /* sets 10.1.0.0, takes the token */
+	upt_ruleset_adopt(s2, s1);
+	/* 10.1.9.9 is 10.1.0.0 under the kept /16 mask: listed */
+	CHECK_EQ(in_v(s2, "10.1.9.9", 2 * SEC), UPT_V_ACCEPT);
+	/* not listed, and the kept bucket still runs at 1/hour: no token */
+	CHECK_EQ(in_v(s2, "10.2.0.1", 2 * SEC), UPT_V_DROP);
+	upt_ruleset_free(s1);
+	upt_ruleset_free(s2);
 }
 
 int main(void)
@@ -1154,6 +1217,7 @@ int main(void)
 	RUN(nflog_hands_a_line_to_the_log_sink_and_continues);
 	RUN(nflog_listing_as_iptables_nft);
 	RUN(trace_marks_the_packet_in_raw_only);
-	RUN(commit_restarts_state_from_the_model);
+	RUN(commit_restarts_per_rule_state_but_keeps_named_tables);
+	RUN(kept_tables_keep_their_creators_configuration);
 	return check_report("test_ext_rate");
 }

@@ -23,8 +23,10 @@
  * credit, `above` when it has not.  Rules with the same name share one
  * table, as in the kernel: the compiler links each rule to the first rule
  * of that name (ext.h share/share_key) and the table lives in that owner's
- * compiled data block; the owner's mode, masks, rate and expiry govern the
- * table, each rule's own flags govern its answer.
+ * compiled data block; the creating rule's mode, masks, rate and expiry
+ * (kept in the table) govern the table, each rule's own flags govern its
+ * answer.  When a commit keeps a rule naming the table, the next ruleset
+ * takes the table over, configuration and flows, as the kernel keeps it.
  *
  * Bounds.  The table is fixed-size, inside the data block:
  * HL_BUCKETS buckets of HL_WAYS entries (1024 flows), with a keyed hash
@@ -39,9 +41,7 @@
  * --hashlimit-htable-gcinterval ms from the table's creation, this table runs
  * the sweeps that fell due (at the last due time) when a packet arrives,
  * counting from the table's first packet.  A new flow whose bucket is full
- * may also take the place of an expired entry there.  Tables start empty at
- * every ruleset commit (the kernel keeps a named table while any rule uses
- * it).
+ * may also take the place of an expired entry there.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -108,6 +108,7 @@ struct hl_ent {
 };
 
 struct hl_table {
+	struct hl_cfg cfg; /* the creating rule's: mode, masks, rate, expiry */
 	uint64_t key[2];
 	uint64_t next_gc; /* jiffies */
 	uint32_t count, max;
@@ -356,6 +357,7 @@ static void table_setup(struct hl_table *t, const struct hl_cfg *c)
 	if (max < size)
 		max = size;
 	memset(t, 0, sizeof(*t));
+	t->cfg = *c;
 	t->max = max < HL_SLOTS ? (uint32_t)max : HL_SLOTS;
 }
 
@@ -568,6 +570,12 @@ static void hl_share(void *data, void *owner)
 	h->owner = owner == data ? NULL : owner;
 }
 
+/* The kernel keeps a table, with its creator's configuration, while rules name it. */
+static void hl_adopt(void *data, const void *prev)
+{
+	((struct hl_data *)data)->t = ((const struct hl_data *)prev)->t;
+}
+
 /* ---- the packet path ---- */
 
 static uint32_t maskl(uint32_t a, unsigned l)
@@ -686,8 +694,8 @@ static bool hl_match(const void *data, struct upt_xt_pkt *p)
 {
 	struct hl_data *h = (struct hl_data *)data; /* compiled copy: the table */
 	struct hl_data *o = h->owner ? h->owner : h;
-	const struct hl_cfg *tc = &o->cfg, *c = &h->cfg;
 	struct hl_table *t = &o->t;
+	const struct hl_cfg *tc = &t->cfg, *c = &h->cfg;
 	const struct upt_pdesc *d = p->d;
 	uint64_t now = p->now / (1000000000ull / HZ), cost;
 	struct hl_ent key, *e = NULL, *free_slot = NULL;
@@ -794,4 +802,5 @@ const struct upt_match_ops upt_match_hashlimit = {
     .match = hl_match,
     .share_key = hl_share_key,
     .share = hl_share,
+    .adopt = hl_adopt,
 };

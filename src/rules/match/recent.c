@@ -14,7 +14,8 @@
  * table, as they share the kernel's per-netns table: the compiler links
  * each rule to the first rule of the ruleset with that name (ext.h
  * share/share_key), and the table lives in that owner rule's compiled data
- * block; like the kernel's, the table keeps its creator's --mask.  Per
+ * block; like the kernel's, the table keeps its creator's --mask, and it
+ * passes to the next ruleset when a commit keeps a rule naming it.  Per
  * packet (ret starts as the inversion):
  *   - the address (source, or destination with --rdest; TTL one higher
  *     for a packet that is being forwarded, "as seen before forwarding")
@@ -40,9 +41,7 @@
  * the table (at most RECENT_ENTRIES entries).
  *
  * Not here: the /proc/net/xt_recent/NAME file (listing, adding and
- * flushing by hand), and tables surviving a ruleset commit (every commit
- * starts with empty lists; the kernel keeps a table while any rule names
- * it).
+ * flushing by hand).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -83,6 +82,7 @@ struct recent_entry {
 };
 
 struct recent_table {
+	uint32_t addr_mask; /* the creating rule's --mask, kept by the table */
 	uint32_t ring_mask; /* timestamps per entry - 1 */
 	uint32_t cap;	    /* entries usable with that ring */
 	uint32_t entries;
@@ -208,11 +208,12 @@ static uint32_t ring_for(uint32_t hit_count)
 	return n;
 }
 
-static void table_setup(struct recent_table *t, uint32_t ring)
+static void table_setup(struct recent_table *t, uint32_t ring, uint32_t addr_mask)
 {
 	uint32_t cap = RECENT_STAMPS / ring;
 
 	memset(t, 0, sizeof(*t));
+	t->addr_mask = addr_mask;
 	t->ring_mask = ring - 1;
 	t->cap = cap < RECENT_ENTRIES ? cap : RECENT_ENTRIES;
 }
@@ -238,7 +239,7 @@ static int recent_check(void *data, struct upt_xt_parse *p)
 		return upt_xt_error(p, "uptables: extension \"recent\" option --hitcount above %u "
 				       "is not supported",
 				    RECENT_MAX_HITCOUNT);
-	table_setup(&r->t, ring_for(r->hit_count));
+	table_setup(&r->t, ring_for(r->hit_count), r->mask);
 	return 0;
 }
 
@@ -316,7 +317,23 @@ static void recent_share(void *data, void *owner)
 
 	r->owner = o == r ? NULL : o;
 	if (o && o != r && ring > o->t.ring_mask + 1)
-		table_setup(&o->t, ring);
+		table_setup(&o->t, ring, o->t.addr_mask);
+}
+
+/*
+ * The kernel keeps a list while rules name it: the new owner takes the old
+ * table over (its entries, its mask and ring size), unless a new rule needs
+ * longer rings, for which the kernel empties the table (keeping its mask).
+ */
+static void recent_adopt(void *data, const void *prev)
+{
+	struct recent_data *r = data;
+	const struct recent_data *old = prev;
+
+	if (old->t.ring_mask >= r->t.ring_mask)
+		r->t = old->t;
+	else
+		r->t.addr_mask = old->t.addr_mask;
 }
 
 /* time_after(a, b): a is later than b, modulo wrap-around. */
@@ -395,7 +412,7 @@ static bool recent_match(const void *data, struct upt_xt_pkt *p)
 	struct recent_table *t = &o->t;
 	const struct upt_pdesc *d = p->d;
 	uint64_t jiffies = p->now / (1000000000u / HZ);
-	uint32_t addr = (r->side == SIDE_DEST ? d->daddr : d->saddr) & o->mask;
+	uint32_t addr = (r->side == SIDE_DEST ? d->daddr : d->saddr) & t->addr_mask;
 	uint8_t ttl = d->ttl;
 	struct recent_entry *e;
 	bool ret = r->invert;
@@ -462,4 +479,5 @@ const struct upt_match_ops upt_match_recent = {
     .match = recent_match,
     .share_key = recent_share_key,
     .share = recent_share,
+    .adopt = recent_adopt,
 };
