@@ -20,6 +20,7 @@ struct multiport_data {
 	uint8_t count;
 	uint8_t invert;
 	uint8_t given;
+	uint8_t proto; /* the rule's -p, for service names in -L (iptables prints them per protocol) */
 	uint16_t ports[MULTI_PORTS];
 	uint8_t pflags[MULTI_PORTS]; /* 1: ports[i]..ports[i+1] is a range */
 };
@@ -68,6 +69,7 @@ static int multiport_parse(void *data, unsigned id, bool invert, const char *arg
 	/* iptables resolves service names for the -p already given, so it checks here. */
 	if (!proto_ok(p->proto) || p->proto_invert)
 		return proto_error(p);
+	m->proto = p->proto;
 	if (strlen(arg) >= sizeof(buf))
 		return upt_xt_error(p, "too many ports specified");
 	strcpy(buf, arg);
@@ -150,11 +152,10 @@ static void multiport_print(const void *data, struct upt_sb *sb, unsigned flags)
 {
 	const struct multiport_data *m = data;
 
-	/* Service names need the rule's protocol, which print does not get: use tcp's. */
 	upt_sb_printf(sb, " multiport %s ", opt_names[m->flags]);
 	if (m->invert)
 		upt_sb_puts(sb, " !");
-	put_list(m, sb, "tcp", flags & UPT_XT_PRINT_NUMERIC);
+	put_list(m, sb, upt_xtu_proto_name(m->proto), flags & UPT_XT_PRINT_NUMERIC);
 }
 
 static bool multiport_match(const void *data, struct upt_xt_pkt *p)
