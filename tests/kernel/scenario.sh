@@ -119,13 +119,18 @@ upt_fg /usr/bin/python3 "$here/scen_$name.py" "$UPT_PREFIX" "$out" >"$out/driver
 # /proc/net/netfilter/nfnetlink_log) when fewer than its queue threshold wait.
 [ -f "$sdir/kernel-nflog" ] && sleep 1.3
 upt_cap_stop_all
-nsconntrack=$(upt_ns gw)
-# When the final table is read, on the captures' clock (the runner compares
-# the remaining seconds with uptables-sim's, shifted by this delay).
-date +%s.%N >"$out/final-time.txt"
-/usr/bin/python3 -c 'import sys; sys.path.insert(0, sys.argv[1]);
-from nsutil import Snapper; Snapper(sys.argv[2], sys.argv[3]).snap("final")' \
-	"$here" "$nsconntrack" "$out/conntrack.txt"
+# The final table, and when it was read on the captures' clock: the runner
+# compares the remaining seconds with uptables-sim's, shifted by the delay
+# since the last frame; the two times bound the moment of the read.
+{
+	t0=$(date +%s.%N)
+	printf '=== final: /proc/net/nf_conntrack\n'
+	upt_x gw cat /proc/net/nf_conntrack
+	t1=$(date +%s.%N)
+	printf '=== final: conntrack -L\n'
+	upt_x gw conntrack -L 2>&1
+} >>"$out/conntrack.txt"
+echo "$t0 $t1" >"$out/final-time.txt"
 upt_x gw iptables-save -c >"$out/iptables-save.txt"
 for f in "$out"/*.pcap; do
 	upt_pcap_text "$f" >"${f%.pcap}.txt"
