@@ -17,9 +17,10 @@ Theory of operation
     Exit statuses: the commands iptables must refuse (and the -C checks) get one
     result line each; the exit statuses of all other commands form one
     comparison.  When uptables accepts a command that iptables refuses, its
-    rules file is put back as it was before the command (a note says so), so
-    that one wrong acceptance is reported once and not again by every later
-    listing.  If iptables itself does not do what the generator expected, the
+    rules file is put back as it was before the command; when it refuses one
+    that iptables accepts, its rules file is replaced by iptables-save -c (a
+    note says so each time).  So one wrong exit status is reported once, and
+    not again by every later listing.  If iptables itself does not do what the generator expected, the
     generator is out of date: that is reported as a failure of its own, because
     the test would otherwise silently compare less than it claims to.
 """
@@ -240,6 +241,13 @@ def main():
 			put_back(args.ruleset, before)
 			print("note: line %d: uptables accepted what iptables refused; its rules "
 			      "file is put back as it was before the command" % lineno)
+		elif ri == 0 and ru != 0 and words[0] not in ("-C", "--check"):
+			# The other way round: give uptables iptables' ruleset (the rules
+			# file is in iptables-save format), for the same reason.
+			_, now = listing(ipt, ipt.save, ["-c"])
+			put_back(args.ruleset, now.encode())
+			print("note: line %d: uptables refused what iptables accepted; its rules "
+			      "file is replaced by iptables-save -c" % lineno)
 		commands += 1
 		if oi != ou:
 			stdout_diffs.append("line %d: %s\n%s" % (lineno, cmdline, diff(oi, ou)))

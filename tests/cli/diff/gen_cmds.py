@@ -658,6 +658,17 @@ class Gen:
 		self.tables[table].remove(chain)
 		self.cmd(table, [self.r.pick(["-X", "--delete-chain"]), chain.name])
 
+	def add_fixed(self, table, name, rule, words=None):
+		"""Append RULE to chain NAME, typed as WORDS (default: RULE itself)."""
+		c = self.chain(table, name)
+		c.rules.append(rule)
+		c.created = True
+		self.add_refs(table, rule, +1)
+		self.cmd(table, words or ["-A", name] + rule)
+
+	def zero(self, table, name):
+		self.cmd(table, ["-Z", name], "0" if self.chain(table, name).created else "1")
+
 	def policy(self, table, name, verdict):
 		cnt = self.counters() if self.r.p(0.2) else []
 		self.chain(table, name).created = True
@@ -771,6 +782,30 @@ def must_fail(g):
 		g.out.append("%s\t%s" % (expect, shlex.join(words)))
 
 
+def tricky(g):
+	"""Fixed cases that once differed, so that every seed has them: rates
+	written in other units than iptables prints them, matched by -C and -D;
+	the -v echo of an added rule with an inverted protocol."""
+	have = {m.name for m in MATCHES}
+	if "hashlimit" in have:
+		rule = ["-p", "tcp", "-m", "hashlimit", "--hashlimit-upto", "720/hour",
+			"--hashlimit-name", "perhour", "-j", "ACCEPT"]
+		g.add_fixed("filter", "INPUT", rule)
+		g.cmd("filter", ["-C", "INPUT"] + rule)
+		rule2 = ["-m", "hashlimit", "--hashlimit-above", "840/min", "--hashlimit-mode",
+			 "dstport,srcport", "--hashlimit-name", "permin", "--hashlimit-srcmask", "16"]
+		g.add_fixed("filter", "FORWARD", rule2)
+		g.cmd("filter", ["-C", "FORWARD"] + rule2)
+		g.cmd("filter", ["-D", "INPUT"] + rule)
+		g.chain("filter", "INPUT").rules.remove(rule)
+	if "limit" in have:
+		rule = ["-m", "limit", "--limit", "120/min", "--limit-burst", "10", "-j", "ACCEPT"]
+		g.add_fixed("filter", "OUTPUT", rule)
+		g.cmd("filter", ["-C", "OUTPUT"] + rule)
+	rule = ["!", "-p", "gre", "-o", "eth1", "-j", "ACCEPT"]
+	g.add_fixed("filter", "FORWARD", rule, ["-v", "-A", "FORWARD"] + rule)
+
+
 def generate(seed):
 	g = Gen(seed)
 	r = g.r
@@ -781,6 +816,7 @@ def generate(seed):
 		g.new_chain("filter", name, home)
 	g.policy("filter", "FORWARD", "DROP")
 	g.random_ops("filter", 200)
+	tricky(g)
 	g.cmd("filter", ["-Z", "web"])
 	g.rename("filter", g.chain("filter", "ssh_in"), "SSH-IN")
 	g.cmd("filter", ["-v", "-F", "a"])  # prints "Flushing chain `a'"
@@ -792,19 +828,23 @@ def generate(seed):
 	for name, home in [("DNAT_WEB", "PREROUTING"), ("pre2", "PREROUTING"),
 			   ("snat-out", "POSTROUTING"), ("LOCALOUT", "OUTPUT")]:
 		g.new_chain("nat", name, home)
+	g.zero("nat", "POSTROUTING")  # iptables-nft: no such chain until first used
 	g.random_ops("nat", 100)
-	g.cmd("nat", ["-A", "PREROUTING", "-i", "eth0", "-p", "tcp", "--dport", "80", "-j",
-		      "DNAT", "--to", "192.168.1.2:8080"])
-	g.chain("nat", "PREROUTING").rules.append(["-i", "eth0", "-p", "tcp", "--dport", "80",
-						   "-j", "DNAT", "--to", "192.168.1.2:8080"])
+	# The seed article's command, typed as written there.
+	seed_rule = ["-i", "eth0", "-p", "tcp", "--dport", "80", "-j", "DNAT", "--to",
+		     "192.168.1.2:8080"]
+	g.add_fixed("nat", "PREROUTING", seed_rule, ["-A", "PREROUTING"] + seed_rule)
 	g.rename("nat", g.chain("nat", "pre2"), "PRE_TWO")
 	# mangle
 	for name, home in [("mark_in", "PREROUTING"), ("MARKOUT", "OUTPUT"), ("fw", "FORWARD")]:
 		g.new_chain("mangle", name, home)
 	g.policy("mangle", "FORWARD", "DROP")
+	g.zero("mangle", "OUTPUT")
+	g.zero("mangle", "FORWARD")
 	g.random_ops("mangle", 80)
 	# raw
 	g.new_chain("raw", "notrack-ish", "PREROUTING")
+	g.zero("raw", "OUTPUT")
 	g.random_ops("raw", 40)
 	g.check("all-tables")
 	# Churn: more changes everywhere, then commands that must fail.
