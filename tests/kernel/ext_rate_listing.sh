@@ -5,9 +5,11 @@
 # `uptables --ruleset` file; both must refuse it, or both accept it and print the same
 # -S, -L -n and -L text.  Needs root.  Run from the repo root after `make`:
 #   tests/kernel/ext_rate_listing.sh [rules-file]      (UPTABLES=path/to/uptables)
-# Known difference (1 line): `--datestop 1970-01-01T00:00:00` is unset in iptables
-# (date 0), so save omits it and a rules file read back gets the 2038 default; the
-# kernel keeps the binary rule, a --ruleset file keeps the text.
+# Known differences (2 lines), both because the kernel keeps the binary rule and a
+# --ruleset file keeps the save text, which does not hold everything:
+# `--datestop 1970-01-01T00:00:00` is date 0, unset for iptables, so save omits it
+# and the file reads back the 2038 default; `--hashlimit-rate-interval` without
+# `--hashlimit-rate-match` changes only iptables' -L rate, and save omits it.
 NS=upt_ratediff_$$
 TMP=$(mktemp -d)
 ip netns add $NS || exit 1

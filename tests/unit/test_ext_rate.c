@@ -775,6 +775,8 @@ TEST(recent_listing_and_refusals)
 	    "--rcheck --name a/b", "--rcheck --name ..", "--rcheck --hitcount 65536",
 	    /* accepted by the kernel, beyond this build's fixed table: refused clearly */
 	    "--rcheck --hitcount 1025",
+	    /* iptables would save it as "--seconds -1", which nothing reads back */
+	    "--rcheck --seconds 2147483648",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ext e = parse_ext(false, "recent", bad[i]);
@@ -990,6 +992,15 @@ TEST(hashlimit_listing_and_refusals)
 	     " --hashlimit-above 1kb/s --hashlimit-burst 10kb --hashlimit-mode dstip "
 	     "--hashlimit-name d --hashlimit-dstmask 16",
 	     " limit: above 1kb/s burst 10kb mode dstip dstmask 16"},
+	    /* libxt's 32-bit unit mask: 2^32 b/s is cost 15, listed in bytes (iptables 1.8.9) */
+	    {"--hashlimit-upto 4294967296b/s --hashlimit-name z",
+	     " --hashlimit-upto 4581298432b/s --hashlimit-name z", " limit: up to 4581298432b/s"},
+	    /* the kernel cuts size and max to 2^20, and the listing shows it */
+	    {"--hashlimit-upto 5/sec --hashlimit-name big --hashlimit-htable-size 2000000 "
+	     "--hashlimit-htable-max 3000000",
+	     " --hashlimit-upto 5/sec --hashlimit-burst 5 --hashlimit-name big "
+	     "--hashlimit-htable-size 1048576 --hashlimit-htable-max 1048576",
+	     " limit: up to 5/sec burst 5 htable-size 1048576 htable-max 1048576"},
 	};
 	struct upt_sb sb;
 

@@ -351,8 +351,8 @@ static void table_setup(struct hl_table *t, const struct hl_cfg *c)
 {
 	/* The kernel's effective maximum: 8 * size, at least size; size defaults to 8192 on a
 	 * host with more than 1 GiB; and never more than this table holds. */
-	uint32_t size = c->size ? (c->size > MAX_SIZE ? MAX_SIZE : c->size) : 8192;
-	uint64_t max = c->max ? (c->max > MAX_SIZE ? MAX_SIZE : c->max) : 8ull * size;
+	uint32_t size = c->size ? c->size : 8192;
+	uint64_t max = c->max ? c->max : 8ull * size;
 
 	if (max < size)
 		max = size;
@@ -395,7 +395,11 @@ static int hl_check(void *data, struct upt_xt_parse *p)
 		if (c->interval == 0)
 			c->interval = (c->mode & HL_BYTES) ? 1 : h->mult;
 	}
-	/* The kernel's checkentry. */
+	/* The kernel's checkentry (it also cuts size and max to 2^20, which the listing shows). */
+	if (c->size > MAX_SIZE)
+		c->size = MAX_SIZE;
+	if (c->max > MAX_SIZE)
+		c->max = MAX_SIZE;
 	if (c->gc_interval == 0 || c->expire == 0)
 		return upt_xt_error(p, "hashlimit: Invalid argument (gcinterval and expire must not "
 				       "be 0)");
@@ -441,15 +445,17 @@ static uint64_t put_rate(struct upt_sb *sb, uint64_t period)
 
 static uint64_t put_bytes(struct upt_sb *sb, uint64_t avg, uint64_t burst, const char *pfx)
 {
+	/* thresh is 32 bits in libxt_hashlimit: ~(thresh - 1) also clears bits 32..63 of r */
 	static const struct {
 		const char *name;
-		uint64_t thresh;
+		uint32_t thresh;
 	} units[] = {{"m", 1024 * 1024}, {"k", 1024}, {"", 1}};
 	uint64_t r = cost_to_bytes(avg);
 	size_t i;
 
 	for (i = 0; i < 2; i++)
-		if (r >= units[i].thresh && bytes_to_cost(r & ~(units[i].thresh - 1)) == avg)
+		if (r >= units[i].thresh &&
+		    bytes_to_cost(r & (uint32_t)~(units[i].thresh - 1)) == avg)
 			break;
 	upt_sb_printf(sb, " %llu%sb/s", (unsigned long long)(r / units[i].thresh), units[i].name);
 	if (burst == 0)

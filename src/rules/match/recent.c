@@ -158,6 +158,11 @@ static int recent_parse(void *data, unsigned id, bool invert, const char *arg, s
 		if (!upt_xtu_strtoul(arg, NULL, 1, UINT32_MAX, &v))
 			return upt_xt_error(p, "recent: bad value for option \"--seconds\", or out of "
 					       "range (1-4294967295)");
+		/* iptables would list more than 2^31-1 as a negative number that no
+		 * restore accepts, and a rules file holds the listing. */
+		if (v > INT32_MAX)
+			return upt_xt_error(p, "uptables: extension \"recent\" option --seconds above "
+					       "2147483647 is not supported");
 		r->seconds = (uint32_t)v;
 		return 0;
 	case O_REAP:
@@ -262,12 +267,13 @@ static void recent_save(const void *data, struct upt_sb *sb)
 		upt_sb_puts(sb, " --update");
 	if (r->check_set & R_REMOVE)
 		upt_sb_puts(sb, " --remove");
+	/* libxt_recent prints these as signed ("--seconds -1" for 4294967295) */
 	if (r->seconds)
-		upt_sb_printf(sb, " --seconds %u", r->seconds);
+		upt_sb_printf(sb, " --seconds %d", (int32_t)r->seconds);
 	if (r->check_set & R_REAP)
 		upt_sb_puts(sb, " --reap");
 	if (r->hit_count)
-		upt_sb_printf(sb, " --hitcount %u", r->hit_count);
+		upt_sb_printf(sb, " --hitcount %d", (int32_t)r->hit_count);
 	if (r->check_set & R_TTL)
 		upt_sb_puts(sb, " --rttl");
 	upt_sb_printf(sb, " --name %s --mask ", r->name);
@@ -292,11 +298,11 @@ static void recent_print(const void *data, struct upt_sb *sb, unsigned flags)
 	if (r->check_set & R_REMOVE)
 		upt_sb_puts(sb, " REMOVE");
 	if (r->seconds)
-		upt_sb_printf(sb, " seconds: %u", r->seconds);
+		upt_sb_printf(sb, " seconds: %d", (int32_t)r->seconds);
 	if (r->check_set & R_REAP)
 		upt_sb_puts(sb, " reap");
 	if (r->hit_count)
-		upt_sb_printf(sb, " hit_count: %u", r->hit_count);
+		upt_sb_printf(sb, " hit_count: %d", (int32_t)r->hit_count);
 	if (r->check_set & R_TTL)
 		upt_sb_puts(sb, " TTL-Match");
 	upt_sb_printf(sb, " name: %s side: %s mask: ", r->name,
