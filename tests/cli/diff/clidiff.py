@@ -198,6 +198,22 @@ def roundtrip(rep, ipt, upt, restore_u):
 	rep.result(a == save_u + "[exit status 0]\n", name, diff(a, save_u + "[exit status 0]\n"))
 
 
+def resync(ruleset, ipt, words, ri, ru, before, lineno):
+	"""After a wrong exit status (reported elsewhere), bring uptables' rules file
+	back to iptables' state, so that the one mistake does not fail every later
+	comparison as well."""
+	if ri != 0 and ru == 0:
+		put_back(ruleset, before)
+		print("note: line %d: uptables accepted what iptables refused; its rules "
+		      "file is put back as it was before the command" % lineno)
+	elif ri == 0 and ru != 0 and "-C" not in words and "--check" not in words:
+		# The rules file is in iptables-save format.
+		_, now = listing(ipt, ipt.save, ["-c"])
+		put_back(ruleset, now.encode())
+		print("note: line %d: uptables refused what iptables accepted; its rules "
+		      "file is replaced by iptables-save -c" % lineno)
+
+
 def main():
 	ap = argparse.ArgumentParser()
 	ap.add_argument("--cmds", required=True)
@@ -234,20 +250,7 @@ def main():
 		before = snapshot(args.ruleset)
 		ri, oi, ei = ipt.run(ipt.cmd, words)
 		ru, ou, eu = upt.run(upt.cmd, words)
-		if ri != 0 and ru == 0:
-			# uptables accepted what iptables refused: that is reported below;
-			# put its rules file back so the change does not fail every later
-			# comparison as well.
-			put_back(args.ruleset, before)
-			print("note: line %d: uptables accepted what iptables refused; its rules "
-			      "file is put back as it was before the command" % lineno)
-		elif ri == 0 and ru != 0 and words[0] not in ("-C", "--check"):
-			# The other way round: give uptables iptables' ruleset (the rules
-			# file is in iptables-save format), for the same reason.
-			_, now = listing(ipt, ipt.save, ["-c"])
-			put_back(args.ruleset, now.encode())
-			print("note: line %d: uptables refused what iptables accepted; its rules "
-			      "file is replaced by iptables-save -c" % lineno)
+		resync(args.ruleset, ipt, words, ri, ru, before, lineno)
 		commands += 1
 		if oi != ou:
 			stdout_diffs.append("line %d: %s\n%s" % (lineno, cmdline, diff(oi, ou)))
