@@ -61,8 +61,11 @@ upt=$(cd "$build" && pwd)/uptables
 
 ns="upt-clidiff-$$-$RANDOM"
 tmp=$(mktemp -d "/tmp/upt-clidiff-$$-XXXXXX")
+runner=""
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
 	trap - EXIT INT TERM HUP
+	[ -n "$runner" ] && kill "$runner" 2>/dev/null && wait "$runner" 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -89,6 +92,13 @@ if [ -n "${CLIDIFF_OUT:-}" ]; then
 	cp "$tmp/cmds.txt" "$CLIDIFF_OUT/cmds.txt"
 fi
 echo "clidiff: $(grep -vc '^@' "$tmp/cmds.txt") commands, iptables in namespace $ns vs $build/uptables --ruleset"
+# In the background and waited for, so that a signal stops it at once (bash
+# runs a trap only after a foreground child has finished).
 ip netns exec "$ns" env UPTABLES_SOCKET="$tmp/no-daemon.sock" \
 	"$py" "$here/clidiff.py" --cmds "$tmp/cmds.txt" --uptables "$upt" \
-	--ruleset "$tmp/rules.v4" "${out[@]}"
+	--ruleset "$tmp/rules.v4" "${out[@]}" &
+runner=$!
+rc=0
+wait "$runner" || rc=$?
+runner=""
+exit "$rc"
