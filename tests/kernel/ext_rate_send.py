@@ -10,9 +10,9 @@ from scapy.all import Ether, IP, UDP, Raw, sendp  # noqa: E402
 GW_MAC, CL_MAC, IFACE, PHASE = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 
 
-def frames(src, n, size=100, dport=9999, ttl=64):
+def frames(src, n, size=100, dport=9999, ttl=64, dst="10.77.0.1"):
     pad = b"\0" * (size - 28)
-    return [Ether(src=CL_MAC, dst=GW_MAC) / IP(src=src, dst="10.77.0.1", id=i + 1, ttl=ttl) /
+    return [Ether(src=CL_MAC, dst=GW_MAC) / IP(src=src, dst=dst, id=i + 1, ttl=ttl) /
             UDP(sport=40000, dport=dport) / Raw(pad) for i in range(n)]
 
 
@@ -26,6 +26,11 @@ if PHASE == "2":
     sys.exit(0)
 
 burst(frames("10.77.4.1", 1) + frames("10.77.4.2", 3) + frames("10.77.4.3", 3))
+# forwarded to 10.88.0.2: --rttl compares the TTL before forwarding (FORWARD sees one
+# less, xt_recent adds it back); owner sees no socket in POSTROUTING
+burst(frames("10.77.5.1", 1, dport=1000) +
+      frames("10.77.5.1", 1, dst="10.88.0.2") + frames("10.77.5.1", 1, dst="10.88.0.2", ttl=10) +
+      frames("10.77.5.1", 1, dst="10.88.0.2", ttl=65))
 burst(frames("10.77.0.11", 12))           # limit 2/sec burst 4: 4
 burst(frames("10.77.0.12", 6))            # hashlimit per source, burst 3: 3 + 3
 burst(frames("10.77.0.13", 6))
