@@ -17,6 +17,7 @@ where srv has no such connection and answers RST: the old connection dies.
 """
 import os
 import socket
+import subprocess
 import sys
 import time
 
@@ -45,7 +46,6 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     name = os.path.basename(sys.argv[0])[len("scen_"):-len(".py")]
     with open(os.path.join(here, "scenarios", name, "nat-add.v4")) as f:
-        import subprocess
         subprocess.run(["ip", "netns", "exec", lab.gw, "iptables-restore", "--noflush"],
                        stdin=f, check=True)
     at = time.time()

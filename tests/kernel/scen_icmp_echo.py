@@ -10,6 +10,7 @@ import struct
 import sys
 import time
 
+from nsutil import netns
 from scen_common import CL, GW0, Lab, say
 
 
@@ -29,7 +30,6 @@ def echo(ident, seq):
 
 
 def ping(lab, host, dst, ident):
-    from nsutil import netns
     with netns(lab.ns(host)):
         s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
     s.settimeout(2)
