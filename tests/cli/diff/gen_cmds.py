@@ -77,6 +77,23 @@ class Rnd:
 		k = self.n(lo, min(hi, len(seq)))
 		return self.r.sample(list(seq), k)
 
+	def pick_w(self, seq):
+		"""One of SEQ (objects with a .weight), in proportion to the weights."""
+		x = self.r.random() * sum(e.weight for e in seq)
+		for e in seq:
+			x -= e.weight
+			if x < 0:
+				return e
+		return seq[-1]
+
+	def some_w(self, seq, lo, hi):
+		left, out = list(seq), []
+		for _ in range(self.n(lo, min(hi, len(left)))):
+			e = self.pick_w(left)
+			left.remove(e)
+			out.append(e)
+		return out
+
 	def neg(self, prob=0.25):
 		return ["!"] if self.p(prob) else []
 
@@ -273,7 +290,9 @@ def m_iprange(r, ctx):
 
 
 class Ext:
-	def __init__(self, name, gen, proto=None, tables=None, hooks=None, implicit=False):
+	def __init__(self, name, gen, proto=None, tables=None, hooks=None, implicit=False,
+		     weight=4):
+		self.weight = weight        # how often it is chosen, relative to others
 		self.name = name
 		self.gen = gen
 		self.proto = proto          # protocol the rule must have, or None
@@ -505,7 +524,7 @@ class Gen:
 			choices = [t for t in choices if t.name != "LOG"] or choices
 			x = 0
 		if x <= 3 and choices:
-			target = r.pick(choices)
+			target = r.pick_w(choices)
 		elif x <= 5 and later:
 			target = ("-g" if r.p(0.2) else "-j", r.pick(later).name)
 		elif x <= 8:
@@ -553,7 +572,7 @@ class Gen:
 		if own and r.p(0.7):
 			picked.append(own[0])
 		others = [m for m in usable if m.implicit is False]
-		for m in r.some(others, 0, 2):
+		for m in r.some_w(others, 0, 2):
 			picked.append(m)
 		for m in picked:
 			if m.implicit and r.p(0.5):
@@ -778,6 +797,9 @@ def must_fail(g):
 		("2", ["-A", "INPUT", "-p", "tcp", "-m", "udp", "--dport", "53"]),
 		("2", ["-t", "nat", "-A", "POSTROUTING", "-j", "MASQUERADE", "--to-ports", "1000"]),
 	]
+	import gen_extra
+	have = {e.name for e in MATCHES + TARGETS}
+	tests += [(expect, words) for name, expect, words in gen_extra.MUST_FAIL if name in have]
 	for expect, words in tests:
 		g.out.append("%s\t%s" % (expect, shlex.join(words)))
 
@@ -896,7 +918,8 @@ def load_extras(names):
 			 (",".join(sorted(bad)), ",".join(sorted(known))))
 	for name, kind, gen, kw in gen_extra.EXTRAS:
 		if name in want:
-			(MATCHES if kind == "match" else TARGETS).append(Ext(name, gen, **kw))
+			# One each of the many extras weighs less than one of the first list.
+			(MATCHES if kind == "match" else TARGETS).append(Ext(name, gen, weight=1, **kw))
 
 
 def main():

@@ -191,10 +191,13 @@ def m_connbytes(r, ctx):
 
 
 def m_hashlimit(r, ctx):
-	w = [r.pick(["--hashlimit-upto", "--hashlimit-above"]),
-	     "%d/%s" % (r.n(1, 1000), r.pick(["sec", "min", "hour", "day"]))]
+	# The kernel refuses slow rates with big bursts (credits overflow, ERANGE):
+	# 1/day at all, 1/hour above a burst of about 30.  One such rule is among
+	# the must-fail commands (MUST_FAIL below).
+	unit = r.pick(["sec", "min", "hour"])
+	w = [r.pick(["--hashlimit-upto", "--hashlimit-above"]), "%d/%s" % (r.n(1, 1000), unit)]
 	if r.p(0.4):
-		w += ["--hashlimit-burst", str(r.n(1, 100))]
+		w += ["--hashlimit-burst", str(r.n(1, 10 if unit == "hour" else 100))]
 	if r.p(0.6):
 		w += ["--hashlimit-mode", ",".join(r.some(["srcip", "srcport", "dstip", "dstport"], 1, 2))]
 	w += ["--hashlimit-name", r.pick(["h1", "web", "ssh_limit"])]
@@ -329,3 +332,17 @@ EXTRAS = [
 
 # Extensions from this file that the default command list uses.
 DEFAULT_ON = {e[0] for e in EXTRAS}
+
+# Commands iptables 1.8.9 refuses, with its exit status, used when the
+# extension is in the command list.
+MUST_FAIL = [
+	("hashlimit", "4", ["-A", "INPUT", "-m", "hashlimit", "--hashlimit-above", "1/day",
+			    "--hashlimit-name", "slow"]),
+	("limit", "2", ["-A", "INPUT", "-m", "limit", "--limit", "1/fortnight"]),
+	("statistic", "2", ["-A", "INPUT", "-m", "statistic", "--mode", "nth", "--every", "3"]),
+	("TOS", "4", ["-A", "INPUT", "-j", "TOS", "--set-tos", "0x10"]),
+	("owner", "4", ["-A", "INPUT", "-m", "owner", "--uid-owner", "0"]),
+	("mac", "4", ["-A", "OUTPUT", "-m", "mac", "--mac-source", "00:11:22:33:44:55"]),
+	("CT", "4", ["-A", "INPUT", "-j", "CT", "--notrack"]),
+	("tcpmss", "4", ["-A", "INPUT", "-m", "tcpmss", "--mss", "1000"]),  # needs -p tcp
+]
