@@ -330,7 +330,8 @@ EXTRAS = [
 	("TRACE", "target", t_none, {"tables": {"raw"}}),
 ]
 
-# Extensions from this file that the default command list uses.
+# Extensions from this file that the default command list uses: all, since
+# uptables has them all.  A new entry of EXTRAS stays out until it has it.
 DEFAULT_ON = {e[0] for e in EXTRAS}
 
 # Commands iptables 1.8.9 refuses, with its exit status, used when the
