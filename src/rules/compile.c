@@ -154,6 +154,15 @@ int upt_table_validate(const struct upt_table_model *tm, enum upt_table t, uint3
 					rc = verr(&vs, r, c->name, msg);
 					goto out;
 				}
+				if (m->kcheck) {
+					char why[96] = "";
+					int krc = m->kcheck(r->matches[k].data, why, sizeof(why));
+					if (krc < 0) {
+						snprintf(msg, sizeof(msg), "%s; %s", strerror(-krc), why);
+						rc = verr(&vs, r, c->name, msg);
+						goto out;
+					}
+				}
 			}
 			if (r->tkind != UPT_RT_EXT)
 				continue;
@@ -266,6 +275,7 @@ static int compile_table(const struct upt_table_model *tm, struct upt_ctable *ct
 				e->tkind = c->hook >= 0 ? (c->policy == UPT_V_DROP ? UPT_RT_DROP
 										   : UPT_RT_ACCEPT)
 							: UPT_RT_RETURN;
+				e->uncounted = c->hook >= 0 && !c->policy_counts;
 				ct->ctr[ct->nentries - 1].pkts = c->pkts;
 				ct->ctr[ct->nentries - 1].bytes = c->bytes;
 				if (c->hook >= 0 && c->exists) {

@@ -37,6 +37,7 @@ struct upt_centry {
 	uint32_t chain;   /* index into the table's chain names */
 	uint32_t rulenum; /* 1-based position in the chain; 0 for END */
 	uint32_t mrule;   /* index of the rule in the model chain (sync) */
+	bool uncounted;   /* END of a built-in whose policy has no counter (nft) */
 	char *text;       /* "-A CHAIN ..." (rules only) */
 };
 

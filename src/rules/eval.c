@@ -120,8 +120,10 @@ unsigned upt_ruleset_run(struct upt_ruleset *set, enum upt_table table, enum upt
 				i = sp ? stack[--sp] + 1 : underflow;
 				continue;
 			}
-			ct->ctr[i].pkts++;
-			ct->ctr[i].bytes += p->d->ip_len;
+			if (!e->uncounted) {
+				ct->ctr[i].pkts++;
+				ct->ctr[i].bytes += p->d->ip_len;
+			}
 			if (p->trace)
 				trace(p, ct, UPT_TRACE_POLICY, e, i,
 				      e->tkind == UPT_RT_DROP ? "DROP" : "ACCEPT");

@@ -222,6 +222,7 @@ static struct upt_chain *chain_clone(const struct upt_chain *src)
 		return NULL;
 	c->policy = src->policy;
 	c->exists = src->exists;
+	c->policy_counts = src->policy_counts;
 	c->pkts = src->pkts;
 	c->bytes = src->bytes;
 	if (src->nrules) {

@@ -84,6 +84,13 @@ struct upt_chain {
 	 * are not counted on its policy (checked on iptables 1.8.9 nft).
 	 */
 	bool exists;
+	/*
+	 * Built-ins only: the policy has a counter.  iptables-nft gives a base
+	 * chain a policy counter only when a `:CHAIN` line or -P made it; a
+	 * chain that came into being through -A/-I never counts its policy
+	 * (checked on 1.8.9 with iptables and iptables-restore).
+	 */
+	bool policy_counts;
 	uint64_t pkts, bytes; /* policy counters (built-ins) */
 	struct upt_rule **rules;
 	unsigned nrules, cap;

@@ -94,6 +94,7 @@ static int do_chain_line(struct rstate *st, struct upt_table_model *tm, char *li
 		uint64_t p = 0, b = 0;
 
 		c->exists = true;
+		c->policy_counts = true;
 		if (st->flags & UPT_RESTORE_COUNTERS) {
 			if (!ctrs || !parse_counters(ctrs, &p, &b))
 				return lerr(st, "invalid policy counters for chain '%s'", name, NULL);
@@ -280,6 +281,7 @@ static int exec_cmd(struct rstate *st, struct upt_table_model *tm, struct upt_cm
 		if (!c || c->hook < 0)
 			return lerr(st, "Bad built-in chain name.", NULL, NULL);
 		c->exists = true;
+		c->policy_counts = true;
 		if (strcmp(cmd->policy, "ACCEPT") == 0)
 			c->policy = UPT_V_ACCEPT;
 		else if (strcmp(cmd->policy, "DROP") == 0)

@@ -486,6 +486,41 @@ TEST(frames_for_other_macs_are_not_forwarded)
 	upt_engine_destroy(eng);
 }
 
+/*
+ * iptables-nft 1.8.9: a built-in chain made by -A has no policy counter; one
+ * named by a `:CHAIN` line (or -P) has.  Seen with iptables-restore of both
+ * files in a namespace (tests/kernel hairpin scenario, 2026-11-24).
+ */
+TEST(policy_counter_only_for_declared_builtin_chains)
+{
+	static const struct {
+		const char *rules;
+		const char *want;
+	} rows[] = {
+		{"*nat\n-A POSTROUTING -s 10.9.9.9/32 -j MASQUERADE\nCOMMIT\n",
+		 ":POSTROUTING ACCEPT [0:0]\n"},
+		{"*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 10.9.9.9/32 -j MASQUERADE\nCOMMIT\n",
+		 ":POSTROUTING ACCEPT [1:28]\n"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct upt_engine *eng = gateway(rows[i].rules, true);
+		struct frame f;
+		struct upt_pkt p;
+		char *save = NULL;
+
+		frame_init(&f, UPT_IPPROTO_UDP, "192.168.1.2", 5000, "203.0.113.9", 53);
+		memcpy(f.dst_mac, mac_gw1, 6);
+		p = push(eng, "eth1", &f, NS);
+		CHECK_EQ(p.result, UPT_PKT_FORWARDED);
+		CHECK_EQ(upt_engine_save(eng, "nat", UPT_SAVE_COUNTERS, &save), 0);
+		CHECK_MSG(save && strstr(save, rows[i].want), "want %s in:\n%s", rows[i].want, save);
+		free(save);
+		upt_engine_destroy(eng);
+	}
+}
+
 int main(void)
 {
 	RUN(config_lines_are_checked);
@@ -500,5 +535,6 @@ int main(void)
 	RUN(hairpin_nat_needs_the_snat_rule);
 	RUN(vlan_tagged_frames_use_the_vlan_interface);
 	RUN(frames_for_other_macs_are_not_forwarded);
+	RUN(policy_counter_only_for_declared_builtin_chains);
 	return check_report("test_core");
 }
