@@ -135,6 +135,13 @@ struct upt_match_ops {
 	 * owner block of the same ops and key, to take its table over.
 	 */
 	void (*adopt)(void *data, const void *prev);
+	/*
+	 * Optional: what the kernel's checkentry refuses when the rule is
+	 * loaded (iptables then reports "RULE_APPEND failed (<error>): rule in
+	 * chain X" and exits 4, not 2 as for its own option checks).  Called
+	 * when a table is validated; returns 0 or -errno, with a detail in why.
+	 */
+	int (*kcheck)(const void *data, char *why, size_t whylen);
 };
 
 struct upt_target_ops {

@@ -199,6 +199,26 @@ static bool refused(const char *text)
 	return rc != 0;
 }
 
+/*
+ * A rule the kernel refuses when it is loaded (iptables: "RULE_APPEND failed
+ * (<error>): rule in chain X", exit 4) rather than iptables itself (exit 2):
+ * it parses, and the table's validation refuses it with that message.
+ */
+static void kernel_refuses(const char *table, const char *chain, const char *rule,
+			   const char *error)
+{
+	char text[512], err[256] = "", want[128];
+	struct upt_rules *rs = upt_rules_create();
+	int rc;
+
+	snprintf(text, sizeof(text), "*%s\n-A %s %s\nCOMMIT\n", table, chain, rule);
+	rc = upt_rules_restore(rs, text, strlen(text), 0, NULL, err, sizeof(err));
+	snprintf(want, sizeof(want), "RULE_APPEND failed (%s", error);
+	CHECK_MSG(rc != 0 && strstr(err, want) != NULL, "%s: \"%s\", want \"%s\"", rule, err,
+		  want);
+	upt_rules_destroy(rs);
+}
+
 /* Verdict of filter INPUT (or `hook`) for a packet from src with ttl at time now. */
 static unsigned verdict(struct upt_ruleset *set, enum upt_table table, enum upt_hook hook,
 			const char *src, const char *dst, uint8_t ttl, uint64_t now)
@@ -551,6 +571,7 @@ TEST(owner_only_in_output_and_postrouting)
 	CHECK(refused("*filter\n-A INPUT -m owner --uid-owner 0\nCOMMIT\n"));
 	CHECK(refused("*filter\n-N x\n-A x -m owner --uid-owner 0\n-A FORWARD -j x\nCOMMIT\n"));
 	CHECK(refused("*mangle\n-A OUTPUT -m owner --suppl-groups --gid-owner 0\nCOMMIT\n"));
+	kernel_refuses("mangle", "OUTPUT", "-m owner --gid-owner 100-50", "Invalid argument");
 }
 
 TEST(owner_listing_names_and_ranges)
@@ -771,8 +792,7 @@ TEST(recent_listing_and_refusals)
 	free(r.data);
 	upt_sb_free(&sb);
 	static const char *const bad[] = {
-	    "", "--set --rcheck", "--rcheck --reap", "--set --rttl", "--set --seconds 5",
-	    "--rcheck --name a/b", "--rcheck --name ..", "--rcheck --hitcount 65536",
+	    "", "--set --rcheck", "--rcheck --reap", "--set --rttl",
 	    /* accepted by the kernel, beyond this build's fixed table: refused clearly */
 	    "--rcheck --hitcount 1025",
 	    /* iptables would save it as "--seconds -1", which nothing reads back */
@@ -786,6 +806,13 @@ TEST(recent_listing_and_refusals)
 	struct ext e = parse_ext(false, "recent", "--rcheck --hitcount 1025");
 	CHECK(strstr(e.err, "not supported") != NULL);
 	free(e.data);
+	/* refused by the kernel's checkentry, exit 4 in iptables 1.8.9 */
+	kernel_refuses("filter", "INPUT", "-m recent --set --seconds 5", "Invalid argument");
+	kernel_refuses("filter", "INPUT", "-m recent --remove --hitcount 2", "Invalid argument");
+	kernel_refuses("filter", "INPUT", "-m recent --rcheck --name a/b", "Invalid argument");
+	kernel_refuses("filter", "INPUT", "-m recent --rcheck --name ..", "Invalid argument");
+	kernel_refuses("filter", "INPUT", "-m recent --rcheck --name \"\"", "Invalid argument");
+	kernel_refuses("filter", "INPUT", "-m recent --rcheck --hitcount 65536", "Invalid argument");
 }
 
 /* ---- hashlimit (kernel credits at HZ=250: cost = avg * (HZ * 2^39 / 10^6), 2^39 per jiffy) ---- */
@@ -1017,10 +1044,7 @@ TEST(hashlimit_listing_and_refusals)
 	static const char *const bad[] = {
 	    "--hashlimit-name a", "--hashlimit-upto 1/sec",
 	    "--hashlimit-upto 1000001/sec --hashlimit-name g",
-	    /* the kernel's overflow check: avg * burst credits wrap */
-	    "--hashlimit-upto 1/day --hashlimit-burst 2 --hashlimit-name f",
 	    "--hashlimit-upto 7/sec --hashlimit-burst 0 --hashlimit-name h",
-	    "--hashlimit-upto 7/sec --hashlimit-name h --hashlimit-htable-expire 0",
 	    "--hashlimit-upto 100b/s --hashlimit-burst 10 --hashlimit-name i",
 	    "--hashlimit-upto 4/s --hashlimit-above 5/s --hashlimit-name k",
 	};
@@ -1029,6 +1053,23 @@ TEST(hashlimit_listing_and_refusals)
 		CHECK_MSG(e.rc != 0, "accepted: %s", bad[i]);
 		free(e.data);
 	}
+	/* the kernel's checks on load: avg * burst credits wrap, zero timers, /proc names */
+	kernel_refuses("filter", "INPUT",
+		       "-m hashlimit --hashlimit-upto 1/day --hashlimit-burst 2 --hashlimit-name f",
+		       "Numerical result out of range");
+	kernel_refuses("filter", "INPUT",
+		       "-m hashlimit --hashlimit-upto 7/sec --hashlimit-name h "
+		       "--hashlimit-htable-expire 0",
+		       "Invalid argument");
+	kernel_refuses("filter", "INPUT",
+		       "-m hashlimit --hashlimit-upto 7/sec --hashlimit-name h "
+		       "--hashlimit-htable-gcinterval 0",
+		       "Invalid argument");
+	kernel_refuses("filter", "INPUT",
+		       "-m hashlimit --hashlimit-upto 4/s --hashlimit-name k --hashlimit-srcmask 33",
+		       "Invalid argument");
+	kernel_refuses("filter", "INPUT", "-m hashlimit --hashlimit-upto 4/s --hashlimit-name a/b",
+		       "Invalid argument");
 }
 
 /* ---- NFLOG and TRACE ---- */
@@ -1042,6 +1083,37 @@ static void log_sink(void *ctx, unsigned level, const char *line)
 	(void)level;
 	got_calls++;
 	snprintf(got_line, sizeof(got_line), "%s", line);
+}
+
+TEST(rules_equal_in_the_kernel_are_found_by_specification)
+{
+	/* 720/hour is listed 12/min with the hour's expiry: -C and -D of either spelling find it */
+	static const struct {
+		const char *added, *given;
+	} rows[] = {
+	    {"-m hashlimit --hashlimit-upto 720/hour --hashlimit-name h",
+	     "-m hashlimit --hashlimit-upto 12/min --hashlimit-name h --hashlimit-htable-expire 3600000"},
+	    {"-m limit --limit 60/min", "-m limit --limit 1/sec"},
+	    {"-m limit --limit 7/min --limit-burst 0", "-m limit --limit 7/min"},
+	    {"-m recent --set", "-m recent --set --name DEFAULT --mask 255.255.255.255 --rsource"},
+	    {"-m statistic --mode random --probability 0.5",
+	     "-m statistic --mode random --probability 0.50000000000"},
+	    {"-m time --weekdays Fri,Mo", "-m time --weekdays 1,5"},
+	    {"-m quota --quota 0x10", "-m quota --quota 16"},
+	};
+	char text[512], err[256];
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct upt_rules *rs = upt_rules_create();
+		snprintf(text, sizeof(text), "*filter\n-A INPUT %s\nCOMMIT\n", rows[i].added);
+		CHECK_EQ(upt_rules_restore(rs, text, strlen(text), 0, NULL, err, sizeof(err)), 0);
+		snprintf(text, sizeof(text), "*filter\n-D INPUT %s\nCOMMIT\n", rows[i].given);
+		err[0] = '\0';
+		CHECK_MSG(upt_rules_restore(rs, text, strlen(text), UPT_RESTORE_NOFLUSH, NULL, err,
+					    sizeof(err)) == 0,
+			  "%s / %s: %s", rows[i].added, rows[i].given, err);
+		upt_rules_destroy(rs);
+	}
 }
 
 TEST(nflog_hands_a_line_to_the_log_sink_and_continues)
@@ -1225,6 +1297,7 @@ int main(void)
 	RUN(hashlimit_full_table_drops_new_flows_until_entries_expire);
 	RUN(hashlimit_tables_are_shared_by_name);
 	RUN(hashlimit_listing_and_refusals);
+	RUN(rules_equal_in_the_kernel_are_found_by_specification);
 	RUN(nflog_hands_a_line_to_the_log_sink_and_continues);
 	RUN(nflog_listing_as_iptables_nft);
 	RUN(trace_marks_the_packet_in_raw_only);

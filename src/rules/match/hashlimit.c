@@ -119,7 +119,7 @@ struct hl_table {
 struct hl_data {
 	char name[NAME_LEN];
 	struct hl_cfg cfg;
-	uint32_t mult; /* the rate's unit in seconds (libxt's udata) */
+	uint32_t mult; /* parsing only: the rate's unit in seconds (libxt's udata); 0 after */
 	/* compiled copy: the table owner (NULL: this rule), and the table when this rule owns it */
 	struct hl_data *owner;
 	struct hl_table t;
@@ -274,7 +274,8 @@ static int hl_parse(void *data, unsigned id, bool invert, const char *arg, struc
 		return 0;
 	case O_SRCMASK:
 	case O_DSTMASK:
-		if (!upt_xtu_strtoul(arg, NULL, 0, 32, &v))
+		/* iptables takes any prefix length up to 128; the kernel refuses more than 32 */
+		if (!upt_xtu_strtoul(arg, NULL, 0, 128, &v))
 			return upt_xt_error(p, "hashlimit: bad prefix length \"%s\"", arg);
 		if (id == O_SRCMASK)
 			c->srcmask = (uint8_t)v;
@@ -325,9 +326,8 @@ static int hl_parse(void *data, unsigned id, bool invert, const char *arg, struc
 		return 0;
 	}
 	case O_NAME:
-		/* NAME_MAX-sized, and a /proc file name for the kernel (xt_check_proc_name). */
-		if (arg[0] == '\0' || strlen(arg) >= NAME_LEN || strchr(arg, '/') ||
-		    !strcmp(arg, ".") || !strcmp(arg, ".."))
+		/* NAME_MAX-sized; what the kernel refuses as a /proc name is kcheck's */
+		if (arg[0] == '\0' || strlen(arg) >= NAME_LEN)
 			return upt_xt_error(p, "hashlimit: invalid name \"%s\"", arg);
 		snprintf(h->name, sizeof(h->name), "%s", arg);
 		return 0;
@@ -395,26 +395,51 @@ static int hl_check(void *data, struct upt_xt_parse *p)
 		if (c->interval == 0)
 			c->interval = (c->mode & HL_BYTES) ? 1 : h->mult;
 	}
-	/* The kernel's checkentry (it also cuts size and max to 2^20, which the listing shows). */
+	/* The kernel's checkentry cuts size and max to 2^20, and the listing shows it. */
 	if (c->size > MAX_SIZE)
 		c->size = MAX_SIZE;
 	if (c->max > MAX_SIZE)
 		c->max = MAX_SIZE;
-	if (c->gc_interval == 0 || c->expire == 0)
-		return upt_xt_error(p, "hashlimit: Invalid argument (gcinterval and expire must not "
-				       "be 0)");
-	if (c->mode & HL_RATE) {
-		if (c->avg == 0 || c->avg > UINT32_MAX)
-			return upt_xt_error(p, "hashlimit: invalid rate");
-	} else if (c->mode & HL_BYTES) {
-		if (user2credits_byte((uint32_t)c->avg) == 0)
-			return upt_xt_error(p, "hashlimit: overflow, rate too high: %llu",
-					    (unsigned long long)c->avg);
-	} else if (c->burst == 0 || user2credits(c->avg * c->burst) < user2credits(c->avg)) {
-		return upt_xt_error(p, "hashlimit: overflow, try lower: %llu/%llu",
-				    (unsigned long long)c->avg, (unsigned long long)c->burst);
-	}
 	table_setup(&h->t, c);
+	/* The unit only mattered here: 720/hour and 12/min are the same rule (-C, -D). */
+	h->mult = 0;
+	return 0;
+}
+
+/* The kernel's checkentry (hashlimit_mt_check_common, xt_check_proc_name). */
+static int hl_kcheck(const void *data, char *why, size_t whylen)
+{
+	const struct hl_data *h = data;
+	const struct hl_cfg *c = &h->cfg;
+
+	if (strchr(h->name, '/') || !strcmp(h->name, ".") || !strcmp(h->name, "..")) {
+		snprintf(why, whylen, "hashlimit: name \"%s\" is not a /proc file name", h->name);
+		return -EINVAL;
+	}
+	if (c->gc_interval == 0 || c->expire == 0) {
+		snprintf(why, whylen, "hashlimit: gcinterval and expire must not be 0");
+		return -EINVAL;
+	}
+	if (c->srcmask > 32 || c->dstmask > 32) {
+		snprintf(why, whylen, "hashlimit: IPv4 prefix lengths go up to 32");
+		return -EINVAL;
+	}
+	if (c->mode & HL_RATE) {
+		if (c->avg == 0 || c->avg > UINT32_MAX) {
+			snprintf(why, whylen, "hashlimit: invalid rate");
+			return -ERANGE;
+		}
+	} else if (c->mode & HL_BYTES) {
+		if (user2credits_byte((uint32_t)c->avg) == 0) {
+			snprintf(why, whylen, "hashlimit: overflow, rate too high: %llu",
+				 (unsigned long long)c->avg);
+			return -EINVAL;
+		}
+	} else if (c->burst == 0 || user2credits(c->avg * c->burst) < user2credits(c->avg)) {
+		snprintf(why, whylen, "hashlimit: overflow, try lower: %llu/%llu",
+			 (unsigned long long)c->avg, (unsigned long long)c->burst);
+		return -ERANGE;
+	}
 	return 0;
 }
 
@@ -809,4 +834,5 @@ const struct upt_match_ops upt_match_hashlimit = {
     .share_key = hl_share_key,
     .share = hl_share,
     .adopt = hl_adopt,
+    .kcheck = hl_kcheck,
 };

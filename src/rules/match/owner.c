@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rules/ext.h"
@@ -64,8 +65,8 @@ static bool parse_range(const char *s, uint32_t *from, uint32_t *to)
 		if (!upt_xtu_strtoul(end + 1, &end, 0, UINT32_MAX - 1, &b))
 			return false;
 	}
-	if (*end != '\0' || b < a)
-		return false;
+	if (*end != '\0')
+		return false; /* b < a is the kernel's to refuse (owner_kcheck) */
 	*from = (uint32_t)a;
 	*to = (uint32_t)b;
 	return true;
@@ -186,6 +187,19 @@ static int owner_check(void *data, struct upt_xt_parse *p)
 	return 0;
 }
 
+/* The kernel's checkentry refuses a range that ends before it starts. */
+static int owner_kcheck(const void *data, char *why, size_t whylen)
+{
+	const struct owner_data *o = data;
+
+	if (((o->match & OWN_UID) && o->uid_max < o->uid_min) ||
+	    ((o->match & OWN_GID) && o->gid_max < o->gid_min)) {
+		snprintf(why, whylen, "owner: a range ends before it starts");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static bool owner_match(const void *data, struct upt_xt_pkt *p)
 {
 	const struct owner_data *o = data;
@@ -206,4 +220,5 @@ const struct upt_match_ops upt_match_owner = {
     .save = owner_save,
     .print = owner_print,
     .match = owner_match,
+    .kcheck = owner_kcheck,
 };

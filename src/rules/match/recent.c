@@ -181,10 +181,9 @@ static int recent_parse(void *data, unsigned id, bool invert, const char *arg, s
 		r->check_set |= R_TTL;
 		return 0;
 	case O_NAME:
-		/* The kernel's xt_check_proc_name: the name is a /proc file. */
-		if (arg[0] == '\0' || strlen(arg) >= RECENT_NAME_LEN || strchr(arg, '/') ||
-		    !strcmp(arg, ".") || !strcmp(arg, ".."))
-			return upt_xt_error(p, "recent: invalid list name \"%s\"", arg);
+		/* the 200-byte field; what the kernel refuses as a /proc name is kcheck's */
+		if (strlen(arg) >= RECENT_NAME_LEN)
+			return upt_xt_error(p, "recent: list name too long \"%s\"", arg);
 		snprintf(r->name, sizeof(r->name), "%s", arg);
 		return 0;
 	case O_RSOURCE:
@@ -232,19 +231,36 @@ static int recent_check(void *data, struct upt_xt_parse *p)
 				       "`--update' or `--remove'");
 	if ((r->check_set & R_REAP) && !r->seconds)
 		return upt_xt_error(p, "recent: \"--reap\" requires \"--seconds\"");
-	/* The kernel's checkentry refuses the rest (Invalid argument). */
-	if ((r->check_set & (R_SET | R_REMOVE)) &&
-	    (r->seconds || r->hit_count || (r->check_set & (R_TTL | R_REAP))))
-		return upt_xt_error(p, "recent: --seconds, --hitcount, --rttl and --reap go with "
-				       "--rcheck or --update only");
-	if (r->hit_count >= RECENT_KERNEL_NSTAMP)
-		return upt_xt_error(p, "recent: hitcount (%u) is larger than allowed maximum (%u)",
-				    r->hit_count, RECENT_KERNEL_NSTAMP - 1);
-	if (r->hit_count > RECENT_MAX_HITCOUNT)
+	/* (the kernel's own refusals are recent_kcheck's) */
+	if (r->hit_count > RECENT_MAX_HITCOUNT && r->hit_count < RECENT_KERNEL_NSTAMP)
 		return upt_xt_error(p, "uptables: extension \"recent\" option --hitcount above %u "
 				       "is not supported",
 				    RECENT_MAX_HITCOUNT);
 	table_setup(&r->t, ring_for(r->hit_count), r->mask);
+	return 0;
+}
+
+/* The kernel's checkentry (recent_mt_check, xt_check_proc_name). */
+static int recent_kcheck(const void *data, char *why, size_t whylen)
+{
+	const struct recent_data *r = data;
+
+	if ((r->check_set & (R_SET | R_REMOVE)) &&
+	    (r->seconds || r->hit_count || (r->check_set & (R_TTL | R_REAP)))) {
+		snprintf(why, whylen, "recent: --seconds, --hitcount, --rttl and --reap go with "
+				      "--rcheck or --update only");
+		return -EINVAL;
+	}
+	if (r->hit_count >= RECENT_KERNEL_NSTAMP) {
+		snprintf(why, whylen, "recent: hitcount (%u) is larger than allowed maximum (%u)",
+			 r->hit_count, RECENT_KERNEL_NSTAMP - 1);
+		return -EINVAL;
+	}
+	if (r->name[0] == '\0' || strchr(r->name, '/') || !strcmp(r->name, ".") ||
+	    !strcmp(r->name, "..")) {
+		snprintf(why, whylen, "recent: list name \"%s\" is not a /proc file name", r->name);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -486,4 +502,5 @@ const struct upt_match_ops upt_match_recent = {
     .share_key = recent_share_key,
     .share = recent_share,
     .adopt = recent_adopt,
+    .kcheck = recent_kcheck,
 };
