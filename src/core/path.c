@@ -179,6 +179,13 @@ static bool conntrack_in(struct upt_walk *w, enum upt_hook hook)
 {
 	if (w->ct_attached)
 		return true;
+	if (!w->eng->rs || !upt_ruleset_needs_conntrack(w->eng->rs)) {
+		/* No rule needs conntrack, so the kernel would not have loaded it. */
+		w->x.ctinfo = UPT_CTINFO_UNTRACKED;
+		w->x.ct = NULL;
+		upt_path_trace(w->eng, UPT_TRACE_CT, "conntrack off (no rule uses it)");
+		return true;
+	}
 	if (w->x.untrack) {
 		w->x.ctinfo = UPT_CTINFO_UNTRACKED;
 		w->x.ct = NULL;
@@ -239,7 +246,7 @@ static bool nat_hook(struct upt_walk *w, enum upt_hook hook, enum upt_nat_manip 
 	uint16_t before_port;
 	bool bound = false;
 
-	if (!ct || !eng->rs || !upt_ruleset_has_table(eng->rs, UPT_TABLE_NAT))
+	if (!ct || !eng->rs || !upt_ruleset_nat_active(eng->rs))
 		return true;
 	if (is_related(w->x.ctinfo) && w->d.proto == UPT_IPPROTO_ICMP && w->d.icmp_is_error) {
 		if (!upt_nat_icmp_reply_translation(ct, dir, manip, &w->d)) {

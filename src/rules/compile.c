@@ -410,6 +410,8 @@ void upt_ruleset_adopt(struct upt_ruleset *next, const struct upt_ruleset *prev)
 		}
 }
 
+static void set_conntrack_needs(struct upt_ruleset *set, const struct upt_rules *rs);
+
 int upt_ruleset_compile(const struct upt_rules *rs, uint64_t generation,
 			struct upt_ruleset **out, char *err, size_t errlen)
 {
@@ -437,11 +439,71 @@ int upt_ruleset_compile(const struct upt_rules *rs, uint64_t generation,
 			goto fail;
 	}
 	link_shared(set);
+	set_conntrack_needs(set, rs);
 	*out = set;
 	return 0;
 fail:
 	upt_ruleset_free(set);
 	return rc;
+}
+
+/*
+ * Extensions whose checkentry takes a reference on conntrack for the netns
+ * (nf_ct_netns_get): while a rule uses one of them, or a nat chain exists
+ * (nf_nat registers its hooks, which need conntrack), every packet is
+ * tracked.  Without them the kernel does not track at all, which users see
+ * when a NAT rule is added to a running connection: conntrack then picks
+ * the connection up mid-stream.
+ */
+static const char *const conntrack_users[] = {
+	"conntrack", "state",   "connmark", "CONNMARK",   "connbytes", "connlimit",
+	"helper",    "CT",      "NOTRACK",  "DNAT",       "SNAT",      "MASQUERADE",
+	"REDIRECT",  "NETMAP",  "cluster",  "connlabel",  "CONNSECMARK",
+};
+
+static bool uses_conntrack(const char *name)
+{
+	for (size_t i = 0; i < sizeof(conntrack_users) / sizeof(conntrack_users[0]); i++)
+		if (strcmp(name, conntrack_users[i]) == 0)
+			return true;
+	return false;
+}
+
+static void set_conntrack_needs(struct upt_ruleset *set, const struct upt_rules *rs)
+{
+	const struct upt_table_model *nat = &rs->t[UPT_TABLE_NAT];
+
+	for (unsigned i = 0; nat->present && i < nat->nchains; i++)
+		if (nat->chains[i]->hook >= 0 && nat->chains[i]->exists)
+			set->nat_active = true;
+	set->needs_ct = set->nat_active;
+	for (int t = 0; t < UPT_TABLE__COUNT && !set->needs_ct; t++) {
+		const struct upt_table_model *tm = &rs->t[t];
+
+		for (unsigned c = 0; tm->present && c < tm->nchains; c++) {
+			const struct upt_chain *ch = tm->chains[c];
+
+			for (unsigned r = 0; r < ch->nrules; r++) {
+				const struct upt_rule *rule = ch->rules[r];
+
+				if (rule->tops && uses_conntrack(rule->tops->name))
+					set->needs_ct = true;
+				for (unsigned m = 0; m < rule->nmatches; m++)
+					if (uses_conntrack(rule->matches[m].ops->name))
+						set->needs_ct = true;
+			}
+		}
+	}
+}
+
+bool upt_ruleset_nat_active(const struct upt_ruleset *set)
+{
+	return set->nat_active;
+}
+
+bool upt_ruleset_needs_conntrack(const struct upt_ruleset *set)
+{
+	return set->needs_ct;
 }
 
 uint64_t upt_ruleset_generation(const struct upt_ruleset *set)

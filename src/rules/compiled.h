@@ -59,6 +59,8 @@ struct upt_ctable {
 
 struct upt_ruleset {
 	uint64_t generation;
+	bool nat_active; /* a nat chain exists: the NAT hooks are registered */
+	bool needs_ct;   /* some rule or the nat table needs connection tracking */
 	struct upt_ctable t[UPT_TABLE__COUNT];
 };
 

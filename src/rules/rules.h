@@ -57,6 +57,10 @@ int upt_ruleset_compile(const struct upt_rules *rs, uint64_t generation,
 void upt_ruleset_free(struct upt_ruleset *set);
 uint64_t upt_ruleset_generation(const struct upt_ruleset *set);
 bool upt_ruleset_has_table(const struct upt_ruleset *set, enum upt_table table);
+/* A nat chain exists, so the NAT hooks run (null bindings included). */
+bool upt_ruleset_nat_active(const struct upt_ruleset *set);
+/* Connection tracking runs at all (the kernel tracks only when a rule or nat needs it). */
+bool upt_ruleset_needs_conntrack(const struct upt_ruleset *set);
 
 /*
  * Before `next` replaces `prev`: named tables that the kernel keeps while

@@ -521,6 +521,37 @@ TEST(policy_counter_only_for_declared_builtin_chains)
 	}
 }
 
+/* The kernel tracks connections only while a rule (or a nat chain) needs conntrack. */
+TEST(conntrack_runs_only_when_a_rule_needs_it)
+{
+	static const struct {
+		const char *rules;
+		unsigned entries;
+	} rows[] = {
+		{"*filter\n-A FORWARD -p tcp -j ACCEPT\nCOMMIT\n", 0},
+		{"*filter\n-A FORWARD -m state --state NEW -j ACCEPT\nCOMMIT\n", 1},
+		{"*raw\n-A PREROUTING -p udp -j NOTRACK\nCOMMIT\n", 1},
+		{"*nat\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n", 1},
+		{"*nat\nCOMMIT\n", 0},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct upt_engine *eng = gateway(rows[i].rules, true);
+		struct frame f;
+		struct upt_pkt p;
+
+		frame_init(&f, UPT_IPPROTO_TCP, "198.51.100.2", 40000, "192.168.1.2", 22);
+		memcpy(f.dst_mac, mac_gw0, 6);
+		f.tcp_flags = UPT_TCP_SYN;
+		p = push(eng, "eth0", &f, NS);
+		CHECK_EQ(p.result, UPT_PKT_FORWARDED);
+		CHECK_MSG(upt_engine_ct_count(eng) == rows[i].entries, "row %zu: %u entries", i,
+			  upt_engine_ct_count(eng));
+		upt_engine_destroy(eng);
+	}
+}
+
 int main(void)
 {
 	RUN(config_lines_are_checked);
@@ -536,5 +567,6 @@ int main(void)
 	RUN(vlan_tagged_frames_use_the_vlan_interface);
 	RUN(frames_for_other_macs_are_not_forwarded);
 	RUN(policy_counter_only_for_declared_builtin_chains);
+	RUN(conntrack_runs_only_when_a_rule_needs_it);
 	return check_report("test_core");
 }

@@ -218,11 +218,18 @@ TEST(connbytes_inverted_range_matches_outside_it)
 	upt_engine_destroy(eng);
 }
 
+/*
+ * A ruleset that keeps conntrack running (the kernel tracks only while some
+ * rule needs it) without accounting.
+ */
+static const char ct_loaded[] =
+	"*filter\n-A FORWARD -p udp -m conntrack --ctstate NEW,ESTABLISHED\nCOMMIT\n";
+
 TEST(connbytes_ignores_connections_from_before_accounting)
 {
 	const char with[] = "*filter\n-A FORWARD -p udp -m connbytes --connbytes 0 "
 			    "--connbytes-mode packets --connbytes-dir both\nCOMMIT\n";
-	struct upt_engine *eng = gateway("*filter\n-A FORWARD -p udp\nCOMMIT\n");
+	struct upt_engine *eng = gateway(ct_loaded);
 	struct frame f;
 
 	/* Created while no connbytes rule existed: no counters, never matches. */
@@ -243,7 +250,7 @@ TEST(connbytes_ignores_connections_from_before_accounting)
  * and B without counters). */
 TEST(acct_sysctl_gives_counters_to_connections_created_while_on)
 {
-	struct upt_engine *eng = gateway("*filter\n-A FORWARD -p udp\nCOMMIT\n");
+	struct upt_engine *eng = gateway(ct_loaded);
 	struct upt_xt_pkt x;
 	struct upt_ct_table *t;
 	struct frame f;
