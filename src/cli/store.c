@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "rules/save.h"
 
 static int lock_file(struct cli_store *st, int wait_secs)
 {
@@ -188,7 +189,7 @@ int cli_store_commit(struct cli_store *st)
 		fprintf(stderr, "%s: refusing to write %s without its lock\n", st->prog, st->path);
 		goto out;
 	}
-	if (!tmp || upt_rules_save(st->rs, NULL, UPT_SAVE_COUNTERS, &sb) < 0) {
+	if (!tmp || upt_rules_save(st->rs, NULL, UPT_SAVE_COUNTERS | UPT_SAVE_STORE, &sb) < 0) {
 		fprintf(stderr, "%s: out of memory\n", st->prog);
 		goto out;
 	}

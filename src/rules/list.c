@@ -111,12 +111,46 @@ static const char *target_name(const struct upt_rule *r)
 	}
 }
 
+/*
+ * The protocols iptables names without looking them up (xtables_chain_protos):
+ * the -v echo of a command prints these by name and every other one as a number.
+ */
+static const char *builtin_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case 0:
+		return "all";
+	case 1:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	case 50:
+		return "esp";
+	case 51:
+		return "ah";
+	case 58:
+		return "ipv6-icmp";
+	case 132:
+		return "sctp";
+	case 135:
+		return "mh";
+	case 136:
+		return "udplite";
+	default:
+		return NULL;
+	}
+}
+
 static void put_proto(struct upt_sb *sb, const struct upt_rule *r, bool numeric, bool notable)
 {
 	const char *name = NULL;
 
 	upt_sb_putc(sb, r->ip.invflags & UPT_INV_PROTO ? '!' : ' ');
-	if (!numeric)
+	if (notable)
+		name = builtin_proto_name(r->ip.proto);
+	else if (!numeric)
 		name = r->ip.proto ? upt_proto_name(r->ip.proto) : "all";
 	if (name)
 		upt_sb_printf(sb, notable ? "%s " : "%-4s ", name);

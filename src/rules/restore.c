@@ -203,6 +203,11 @@ static int exec_cmd(struct rstate *st, struct upt_table_model *tm, struct upt_cm
 	case UPT_CMD_ZERO_NUM:
 		if (cmd->chain && !(c = need_chain(st, tm, cmd->chain, &rc)))
 			return rc;
+		/* iptables-nft: -F CHAIN creates a built-in chain, -Z CHAIN needs it to exist. */
+		if (c && c->hook >= 0 && cmd->kind == UPT_CMD_FLUSH)
+			c->exists = true;
+		else if (c && c->hook >= 0 && !c->exists)
+			return lerr(st, "No chain/target/match by that name.", NULL, NULL);
 		for (unsigned i = 0; i < tm->nchains; i++) {
 			struct upt_chain *x = tm->chains[i];
 			if (c && x != c)

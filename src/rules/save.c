@@ -113,6 +113,8 @@ static void save_table(const struct upt_table_model *tm, enum upt_table t, unsig
 	upt_sb_printf(out, "*%s\n", upt_rules_table_name(t));
 	for (unsigned i = 0; i < tm->nchains; i++) {
 		const struct upt_chain *c = tm->chains[i];
+		if (c->hook >= 0 && (flags & UPT_SAVE_STORE) && !c->policy_counts)
+			continue;
 		if (c->hook >= 0)
 			upt_sb_printf(out, ":%s %s [%" PRIu64 ":%" PRIu64 "]\n", c->name,
 				      c->policy == UPT_V_DROP ? "DROP" : "ACCEPT",
@@ -122,6 +124,9 @@ static void save_table(const struct upt_table_model *tm, enum upt_table t, unsig
 	}
 	for (unsigned i = 0; i < tm->nchains; i++) {
 		const struct upt_chain *c = tm->chains[i];
+		if ((flags & UPT_SAVE_STORE) && c->hook >= 0 && c->exists && !c->policy_counts &&
+		    !c->nrules)
+			upt_sb_printf(out, "-F %s\n", c->name);
 		for (unsigned j = 0; j < c->nrules; j++) {
 			const struct upt_rule *r = c->rules[j];
 			if (counters)
