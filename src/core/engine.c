@@ -138,6 +138,9 @@ int upt_engine_restore(struct upt_engine *eng, const char *text, size_t len, uns
 	}
 	/* Named recent/hashlimit tables outlive rule changes, as the kernel's do. */
 	upt_ruleset_adopt(next, eng->rs);
+	/* Rules an adding edit left alone keep their own state, as under iptables-nft. */
+	if (flags & UPT_RESTORE_NOFLUSH)
+		upt_ruleset_keep_rules(next, eng->rs, text, len);
 	/* Packets run to completion between calls: swapping the pointer is the commit. */
 	upt_ruleset_free(eng->rs);
 	eng->rs = next;

@@ -412,6 +412,139 @@ void upt_ruleset_adopt(struct upt_ruleset *next, const struct upt_ruleset *prev)
 
 static void set_conntrack_needs(struct upt_ruleset *set, const struct upt_rules *rs);
 
+/* The entry index of chain `name` in a compiled table's first rule; UPT_NO_ENTRY if none. */
+static uint32_t chain_first(const struct upt_ctable *ct, const char *name)
+{
+	for (uint32_t i = 0; i < ct->nentries; i++)
+		if (strcmp(ct->names[ct->e[i].chain], name) == 0)
+			return i;
+	return UPT_NO_ENTRY;
+}
+
+/* Chains a --noflush restore input empties: "-F [CHAIN]" and ":CHAIN" of user chains. */
+#define KEEP_MAX_FLUSHED 64
+struct flushed {
+	bool all[UPT_TABLE__COUNT];
+	unsigned n;
+	struct {
+		int table;
+		char chain[UPT_NAME_MAX];
+	} c[KEEP_MAX_FLUSHED];
+};
+
+static void flushed_add(struct flushed *f, int table, const char *chain, size_t n)
+{
+	if (table < 0)
+		return;
+	if (!n || f->n == KEEP_MAX_FLUSHED || n >= UPT_NAME_MAX) {
+		f->all[table] = true; /* everything, or too much to list: nothing is kept */
+		return;
+	}
+	f->c[f->n].table = table;
+	memcpy(f->c[f->n].chain, chain, n);
+	f->c[f->n].chain[n] = '\0';
+	f->n++;
+}
+
+static void flushed_scan(struct flushed *f, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	int table = -1;
+
+	memset(f, 0, sizeof(*f));
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *q, *w;
+		if (!eol)
+			eol = end;
+		for (q = p; q < eol && (*q == ' ' || *q == '\t'); q++)
+			;
+		if (*q == '*') {
+			char name[16] = "";
+			size_t n = (size_t)(eol - q - 1);
+			memcpy(name, q + 1, n < sizeof(name) - 1 ? n : sizeof(name) - 1);
+			name[strcspn(name, " \t\r")] = '\0';
+			table = upt_rules_table_by_name(name);
+		} else if (*q == ':') {
+			for (w = q + 1; w < eol && *w != ' ' && *w != '\t'; w++)
+				;
+			bool builtin = false;
+			for (int h = 0; h < UPT_HOOK__COUNT; h++) {
+				const char *b = upt_rules_hook_chain_name((enum upt_hook)h);
+				if (strlen(b) == (size_t)(w - q - 1) && !strncmp(b, q + 1, strlen(b)))
+					builtin = true;
+			}
+			if (!builtin)
+				flushed_add(f, table, q + 1, (size_t)(w - q - 1));
+		} else if ((q + 2 <= eol && !strncmp(q, "-F", 2) && (q + 2 == eol || q[2] == ' ' ||
+								   q[2] == '\t' || q[2] == '\r')) ||
+			   (q + 7 <= eol && !strncmp(q, "--flush", 7))) {
+			q += q[1] == '-' ? 7 : 2;
+			while (q < eol && (*q == ' ' || *q == '\t'))
+				q++;
+			for (w = q; w < eol && *w != ' ' && *w != '\t' && *w != '\r'; w++)
+				;
+			flushed_add(f, table, q, (size_t)(w - q));
+		}
+		p = eol + 1;
+	}
+}
+
+static bool is_flushed(const struct flushed *f, int table, const char *chain)
+{
+	if (f->all[table])
+		return true;
+	for (unsigned i = 0; i < f->n; i++)
+		if (f->c[i].table == table && strcmp(f->c[i].chain, chain) == 0)
+			return true;
+	return false;
+}
+
+void upt_ruleset_keep_rules(struct upt_ruleset *next, const struct upt_ruleset *prev,
+			    const char *text, size_t len)
+{
+	struct flushed f;
+
+	if (!next || !prev)
+		return;
+	flushed_scan(&f, text ? text : "", text ? len : 0);
+	for (int t = 0; t < UPT_TABLE__COUNT; t++) {
+		struct upt_ctable *nt = &next->t[t];
+		const struct upt_ctable *pt = &prev->t[t];
+		if (!nt->present || !pt->present)
+			continue;
+		for (uint32_t i = 0; i < nt->nentries; i++) {
+			struct upt_centry *e = &nt->e[i];
+			uint32_t first, p, nth = 0, seen = 0;
+			bool any = false;
+			if (e->kind != UPT_CE_RULE || !e->text)
+				continue;
+			for (unsigned k = 0; k < e->nmatches; k++)
+				any |= e->matches[k].ops->keep != NULL;
+			if (!any || is_flushed(&f, t, nt->names[e->chain]))
+				continue;
+			/* Which of the equal rules of its chain this one is. */
+			for (uint32_t j = i; j-- > 0 && nt->e[j].chain == e->chain;)
+				if (nt->e[j].kind == UPT_CE_RULE && nt->e[j].text &&
+				    strcmp(nt->e[j].text, e->text) == 0)
+					nth++;
+			first = chain_first(pt, nt->names[e->chain]);
+			if (first == UPT_NO_ENTRY)
+				continue;
+			for (p = first; p < pt->nentries && pt->e[p].kind == UPT_CE_RULE; p++) {
+				const struct upt_centry *o = &pt->e[p];
+				if (!o->text || strcmp(o->text, e->text) != 0 || seen++ != nth)
+					continue;
+				for (unsigned k = 0; k < e->nmatches && k < o->nmatches; k++)
+					if (e->matches[k].ops == o->matches[k].ops &&
+					    e->matches[k].ops->keep)
+						e->matches[k].ops->keep(e->matches[k].data,
+									o->matches[k].data);
+				break;
+			}
+		}
+	}
+}
+
 int upt_ruleset_compile(const struct upt_rules *rs, uint64_t generation,
 			struct upt_ruleset **out, char *err, size_t errlen)
 {

@@ -142,6 +142,14 @@ struct upt_match_ops {
 	 * when a table is validated; returns 0 or -errno, with a detail in why.
 	 */
 	int (*kcheck)(const void *data, char *why, size_t whylen);
+	/*
+	 * Optional: a rule's own state (limit bucket, quota, nth counter).
+	 * When a ruleset replaces another by adding to it (restore --noflush,
+	 * as iptables-nft changes only the rules a command names), a rule of
+	 * the same table, chain and text, at the same place among its equals,
+	 * gets keep(data, prev) with its previous block to carry the state on.
+	 */
+	void (*keep)(void *data, const void *prev);
 };
 
 struct upt_target_ops {

@@ -68,6 +68,16 @@ bool upt_ruleset_needs_conntrack(const struct upt_ruleset *set);
  * next's (ext.h: adopt).
  */
 void upt_ruleset_adopt(struct upt_ruleset *next, const struct upt_ruleset *prev);
+/*
+ * Before `next` replaces `prev` after a restore --noflush of `text`: every
+ * rule of next that prev had too (same table, chain and -A text, the same
+ * among equal rules) keeps its matches' own state (ext.h: keep), as rules
+ * that iptables-nft does not touch keep theirs; except in the chains the
+ * text flushes (-F, or a `:CHAIN` line of a user chain), whose rules are
+ * new ones.
+ */
+void upt_ruleset_keep_rules(struct upt_ruleset *next, const struct upt_ruleset *prev,
+			    const char *text, size_t len);
 
 /* Copy the compiled ruleset's counters back into the model it came from. */
 void upt_rules_sync_counters(struct upt_rules *rs, const struct upt_ruleset *set);

@@ -23,6 +23,9 @@ def burst(fs):
 if PHASE == "2":
     # after ext_rate_rules2.v4: K still lists .1, HK's bucket is still empty, a new quota
     burst(frames("10.77.4.1", 2) + frames("10.77.4.2", 2) + frames("10.77.4.3", 3))
+    # rules the change did not touch keep their state: the quota stays used up, the nth
+    # counter goes on
+    burst(frames("10.77.0.17", 3) + frames("10.77.0.18", 4))
     sys.exit(0)
 
 burst(frames("10.77.4.1", 1) + frames("10.77.4.2", 3) + frames("10.77.4.3", 3))

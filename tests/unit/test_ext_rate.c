@@ -1241,6 +1241,59 @@ TEST(commit_restarts_per_rule_state_but_keeps_named_tables)
 	upt_ruleset_free(s2);
 }
 
+TEST(rules_an_adding_edit_leaves_alone_keep_their_state)
+{
+	/*
+	 * iptables-nft changes only the rules a command names: after
+	 * `restore --noflush` of an addition, the untouched quota stays used up
+	 * (checked on the kernel by tests/kernel/ext_rate_diff.sh); rules of a
+	 * chain the input flushes (-F, or :CHAIN of a user chain) are new ones.
+	 */
+	const char *v1 = "*filter\n:INPUT DROP [0:0]\n:U - [0:0]\n:W - [0:0]\n"
+			 "-A INPUT -s 10.0.0.1 -m quota --quota 150 -j ACCEPT\n"
+			 "-A INPUT -s 10.0.0.2 -m quota --quota 150 -j ACCEPT\n"
+			 "-A INPUT -s 10.0.0.2 -m quota --quota 150 -j ACCEPT\n"
+			 "-A INPUT -s 10.0.0.3 -j U\n-A INPUT -s 10.0.0.4 -j W\n"
+			 "-A U -m quota --quota 150 -j ACCEPT\n"
+			 "-A W -m quota --quota 150 -j ACCEPT\n"
+			 "COMMIT\n";
+	const char *edit = "*filter\n-I INPUT -s 10.0.0.9 -j ACCEPT\n:U - [0:0]\n"
+			   "-A U -m quota --quota 150 -j ACCEPT\n"
+			   "-F W\n-A W -m quota --quota 150 -j ACCEPT\nCOMMIT\n";
+	char err[256] = "";
+	struct upt_rules *rs = upt_rules_create();
+	struct upt_ruleset *s1 = NULL, *s2 = NULL;
+
+	CHECK_EQ(upt_rules_restore(rs, v1, strlen(v1), 0, NULL, err, sizeof(err)), 0);
+	CHECK_EQ(upt_ruleset_compile(rs, 1, &s1, err, sizeof(err)), 0);
+	if (!s1)
+		goto out;
+	/* use every quota up but the second of the two equal 10.0.0.2 rules */
+	CHECK_EQ(in_v(s1, "10.0.0.1", SEC), UPT_V_ACCEPT);
+	CHECK_EQ(in_v(s1, "10.0.0.1", SEC), UPT_V_DROP);
+	CHECK_EQ(in_v(s1, "10.0.0.2", SEC), UPT_V_ACCEPT); /* the first equal rule */
+	CHECK_EQ(in_v(s1, "10.0.0.3", SEC), UPT_V_ACCEPT);
+	CHECK_EQ(in_v(s1, "10.0.0.3", SEC), UPT_V_DROP);
+	CHECK_EQ(in_v(s1, "10.0.0.4", SEC), UPT_V_ACCEPT);
+	CHECK_EQ(in_v(s1, "10.0.0.4", SEC), UPT_V_DROP);
+	CHECK_EQ(upt_rules_restore(rs, edit, strlen(edit), UPT_RESTORE_NOFLUSH, NULL, err,
+				   sizeof(err)),
+		 0);
+	CHECK_EQ(upt_ruleset_compile(rs, 2, &s2, err, sizeof(err)), 0);
+	if (!s2)
+		goto out;
+	upt_ruleset_keep_rules(s2, s1, edit, strlen(edit));
+	CHECK_EQ(in_v(s2, "10.0.0.1", 2 * SEC), UPT_V_DROP);   /* still used up */
+	CHECK_EQ(in_v(s2, "10.0.0.2", 2 * SEC), UPT_V_ACCEPT); /* the second equal rule's */
+	CHECK_EQ(in_v(s2, "10.0.0.2", 2 * SEC), UPT_V_DROP);   /* ... and that was its last */
+	CHECK_EQ(in_v(s2, "10.0.0.3", 2 * SEC), UPT_V_ACCEPT); /* U redeclared: new rules */
+	CHECK_EQ(in_v(s2, "10.0.0.4", 2 * SEC), UPT_V_ACCEPT); /* W flushed: new rules */
+out:
+	upt_ruleset_free(s1);
+	upt_ruleset_free(s2);
+	upt_rules_destroy(rs);
+}
+
 TEST(kept_tables_keep_their_creators_configuration)
 {
 	/* The kernel's hashlimit table keeps the creating rule's rate; a recent list its mask. */
@@ -1302,6 +1355,7 @@ int main(void)
 	RUN(nflog_listing_as_iptables_nft);
 	RUN(trace_marks_the_packet_in_raw_only);
 	RUN(commit_restarts_per_rule_state_but_keeps_named_tables);
+	RUN(rules_an_adding_edit_leaves_alone_keep_their_state);
 	RUN(kept_tables_keep_their_creators_configuration);
 	return check_report("test_ext_rate");
 }

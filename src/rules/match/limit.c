@@ -16,7 +16,8 @@
  * instead of jiffy resolution.
  *
  * State (tokens, time of the last packet) lives in the compiled rule's
- * data block; a ruleset commit starts every bucket full again.
+ * data block; a ruleset commit starts every bucket full again, but for the
+ * rules an adding edit (restore --noflush) left alone, which keep theirs.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -202,6 +203,17 @@ static bool limit_match(const void *data, struct upt_xt_pkt *p)
 	return false;
 }
 
+/* The same rule after an edit elsewhere keeps its bucket. */
+static void limit_keep(void *data, const void *prev)
+{
+	struct limit_data *l = data;
+	const struct limit_data *o = prev;
+
+	l->tokens = o->tokens;
+	l->last = o->last;
+	l->started = o->started;
+}
+
 const struct upt_match_ops upt_match_limit = {
     .name = "limit",
     .size = sizeof(struct limit_data),
@@ -212,4 +224,5 @@ const struct upt_match_ops upt_match_limit = {
     .save = limit_save,
     .print = limit_print,
     .match = limit_match,
+    .keep = limit_keep,
 };

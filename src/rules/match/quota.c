@@ -7,10 +7,12 @@
  * however small.  `!` inverts the answer, not the accounting.
  *
  * State: the remaining budget lives in the data block of the compiled rule
- * (`left`), so like iptables-legacy's table replacement every ruleset
- * commit starts again from the configured quota.  The model's copy is
- * never touched on the packet path, so save and delete-by-specification see
- * the configured value.
+ * (`left`).  A ruleset commit starts it again from the configured quota, as
+ * iptables-restore does, except for a rule that an adding edit (restore
+ * --noflush) left alone: it keeps what is left (ext.h keep), as rules that
+ * iptables-nft does not touch keep theirs.  The model's copy is never
+ * touched on the packet path, so save and delete-by-specification see the
+ * configured value.
  */
 #include <errno.h>
 #include <string.h>
@@ -93,6 +95,12 @@ static bool quota_match(const void *data, struct upt_xt_pkt *p)
 	return ret;
 }
 
+/* The same rule after an edit elsewhere keeps what is left of its quota. */
+static void quota_keep(void *data, const void *prev)
+{
+	((struct quota_data *)data)->left = ((const struct quota_data *)prev)->left;
+}
+
 const struct upt_match_ops upt_match_quota = {
     .name = "quota",
     .size = sizeof(struct quota_data),
@@ -103,4 +111,5 @@ const struct upt_match_ops upt_match_quota = {
     .save = quota_save,
     .print = quota_print,
     .match = quota_match,
+    .keep = quota_keep,
 };

@@ -15,7 +15,8 @@
  * packet that brings it to 0 matches.  It starts at every-1-packet, as the
  * kernel's does, so with --packet 0 the first packet matches.
  *
- * Like every per-rule state here, both restart when a ruleset is committed.
+ * Like every per-rule state here, both restart when a ruleset is committed,
+ * but for the rules an adding edit (restore --noflush) left alone.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -175,6 +176,17 @@ static bool statistic_match(const void *data, struct upt_xt_pkt *p)
 	return ret;
 }
 
+/* The same rule after an edit elsewhere keeps its counter and generator. */
+static void statistic_keep(void *data, const void *prev)
+{
+	struct statistic_data *s = data;
+	const struct statistic_data *o = prev;
+
+	s->count = o->count;
+	s->rng = o->rng;
+	s->seeded = o->seeded;
+}
+
 const struct upt_match_ops upt_match_statistic = {
     .name = "statistic",
     .size = sizeof(struct statistic_data),
@@ -185,4 +197,5 @@ const struct upt_match_ops upt_match_statistic = {
     .save = statistic_save,
     .print = statistic_print,
     .match = statistic_match,
+    .keep = statistic_keep,
 };
