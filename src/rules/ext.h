@@ -183,7 +183,8 @@ struct upt_ext_group {
 	const struct upt_target_ops *const *targets;
 	size_t ntargets;
 };
-extern const struct upt_ext_group upt_ext_conn, upt_ext_packet, upt_ext_rate;
+extern const struct upt_ext_group upt_ext_conn, upt_ext_packet, upt_ext_rate, upt_ext_proto,
+	upt_ext_misc;
 
 const struct upt_match_ops *upt_match_find(const char *name);
 const struct upt_target_ops *upt_target_find(const char *name);
