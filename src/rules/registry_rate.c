@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The rate and accounting extensions: limit, hashlimit, quota, recent, statistic, time, owner, NFLOG, TRACE. */
+/* The rate and accounting extensions: limit, hashlimit, quota, recent, statistic, time, owner,
+ * NFLOG, TRACE. */
 #include <stddef.h>
 
 #include "rules/ext.h"
@@ -9,8 +10,8 @@ extern const struct upt_match_ops upt_match_limit, upt_match_quota, upt_match_st
 extern const struct upt_target_ops upt_target_NFLOG, upt_target_TRACE;
 
 static const struct upt_match_ops *const matches[] = {
-    &upt_match_limit, &upt_match_hashlimit, &upt_match_quota, &upt_match_recent,
-    &upt_match_statistic, &upt_match_time, &upt_match_owner,
+    &upt_match_limit,	  &upt_match_hashlimit, &upt_match_quota, &upt_match_recent,
+    &upt_match_statistic, &upt_match_time,	&upt_match_owner,
 };
 
 static const struct upt_target_ops *const targets[] = {

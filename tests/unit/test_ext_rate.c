@@ -214,8 +214,7 @@ static void kernel_refuses(const char *table, const char *chain, const char *rul
 	snprintf(text, sizeof(text), "*%s\n-A %s %s\nCOMMIT\n", table, chain, rule);
 	rc = upt_rules_restore(rs, text, strlen(text), 0, NULL, err, sizeof(err));
 	snprintf(want, sizeof(want), "RULE_APPEND failed (%s", error);
-	CHECK_MSG(rc != 0 && strstr(err, want) != NULL, "%s: \"%s\", want \"%s\"", rule, err,
-		  want);
+	CHECK_MSG(rc != 0 && strstr(err, want) != NULL, "%s: \"%s\", want \"%s\"", rule, err, want);
 	upt_rules_destroy(rs);
 }
 
@@ -327,7 +326,7 @@ TEST(quota_counts_ip_bytes_and_stays_empty_once_exceeded)
 	    {100, true, false}, /* 250 -> 150 */
 	    {100, true, false}, /* 150 -> 50 */
 	    {100, false, true}, /* does not fit: the quota drops to 0 */
-	    {28, false, true},  /* nothing fits any more, however small */
+	    {28, false, true},	/* nothing fits any more, however small */
 	};
 	struct ext q = mm("quota", "--quota 250"), nq = mm("quota", "! --quota 250");
 	struct ext zero = mm("quota", "--quota 0");
@@ -431,9 +430,14 @@ TEST(statistic_listing_and_refusals)
 	upt_sb_free(&sb);
 	free(r.data), free(n.data);
 	static const char *const bad[] = {
-	    "", "--probability 0.5", "--mode random", "--mode nth --every 5",
-	    "--mode nth --every 5 --packet 5", "--mode random --probability 1.1",
-	    "--mode random --probability 0.1 --every 3", "--mode nth --every 0 --packet 0",
+	    "",
+	    "--probability 0.5",
+	    "--mode random",
+	    "--mode nth --every 5",
+	    "--mode nth --every 5 --packet 5",
+	    "--mode random --probability 1.1",
+	    "--mode random --probability 0.1 --every 3",
+	    "--mode nth --every 0 --packet 0",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ext s = parse_ext(false, "statistic", bad[i]);
@@ -502,11 +506,14 @@ TEST(time_listing_as_iptables)
 	     " --timestart 01:00:00 --timestop 02:00:00 --datestop 2038-01-19T03:14:07",
 	     " TIME from 01:00:00 to 02:00:00 UTC"},
 	    {"! --monthdays 1,31 --utc",
-	     " --monthdays 2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,"
+	     " --monthdays "
+	     "2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,"
 	     "29,30 --datestop 2038-01-19T03:14:07",
-	     " TIME on 2nd,3rd,4th,5th,6th,7th,8th,9th,10th,11st,12nd,13rd,14th,15th,16th,17th,18th,"
+	     " TIME on "
+	     "2nd,3rd,4th,5th,6th,7th,8th,9th,10th,11st,12nd,13rd,14th,15th,16th,17th,18th,"
 	     "19th,20th,21st,22nd,23rd,24th,25th,26th,27th,28th,29th,30th UTC"},
-	    {"--weekdays 1,Tu,Sat,Sunday", " --weekdays Mon,Tue,Sat,Sun --datestop 2038-01-19T03:14:07",
+	    {"--weekdays 1,Tu,Sat,Sunday",
+	     " --weekdays Mon,Tue,Sat,Sun --datestop 2038-01-19T03:14:07",
 	     " TIME on Mon,Tue,Sat,Sun UTC"},
 	    {"--localtz", " --datestop 2038-01-19T03:14:07 --kerneltz", " TIME"},
 	    {"--datestart 2001-02-03T04:05:06 --datestop 2012-09-08T09:06:05",
@@ -525,10 +532,14 @@ TEST(time_listing_as_iptables)
 		free(t.data);
 	}
 	upt_sb_free(&sb);
-	static const char *const bad[] = {"--weekdays Mon --contiguous", "--datestart 2039",
-					  "--timestart 24:00", "--utc --kerneltz",
-					  "--weekdays 0", "--monthdays 32",
-					  "--weekdays sat" /* day names compare case-sensitively */};
+	static const char *const bad[] = {
+	    "--weekdays Mon --contiguous",
+	    "--datestart 2039",
+	    "--timestart 24:00",
+	    "--utc --kerneltz",
+	    "--weekdays 0",
+	    "--monthdays 32",
+	    "--weekdays sat" /* day names compare case-sensitively */};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ext t = parse_ext(false, "time", bad[i]);
 		CHECK_MSG(t.rc != 0, "accepted: %s", bad[i]);
@@ -576,7 +587,8 @@ TEST(owner_only_in_output_and_postrouting)
 
 TEST(owner_listing_names_and_ranges)
 {
-	struct ext o = mm("owner", "--uid-owner root --gid-owner 5 --suppl-groups ! --socket-exists");
+	struct ext o =
+	    mm("owner", "--uid-owner root --gid-owner 5 --suppl-groups ! --socket-exists");
 	struct upt_sb sb;
 
 	upt_sb_init(&sb);
@@ -586,8 +598,9 @@ TEST(owner_listing_names_and_ranges)
 	CHECK_STR(upt_sb_str(&sb),
 		  " ! owner socket exists owner UID match 0 owner GID match 5 incl. suppl. groups");
 	put(&o, &sb, false, 0);
-	CHECK_STR(upt_sb_str(&sb),
-		  " ! owner socket exists owner UID match root owner GID match tty incl. suppl. groups");
+	CHECK_STR(
+	    upt_sb_str(&sb),
+	    " ! owner socket exists owner UID match root owner GID match tty incl. suppl. groups");
 	free(o.data);
 	o = mm("owner", "! --uid-owner 1:100");
 	put(&o, &sb, false, 0);
@@ -637,8 +650,9 @@ TEST(recent_lists_are_shared_by_name_across_tables_and_not_across_names)
 	if (!set)
 		return;
 	CHECK_EQ(in_v(set, "10.0.0.1", SEC), UPT_V_ACCEPT);
-	CHECK_EQ(verdict(set, UPT_TABLE_RAW, UPT_HOOK_PRE_ROUTING, "10.0.0.1", "192.0.2.1", 64, SEC),
-		 UPT_V_ACCEPT);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_RAW, UPT_HOOK_PRE_ROUTING, "10.0.0.1", "192.0.2.1", 64, SEC),
+	    UPT_V_ACCEPT);
 	CHECK_EQ(in_v(set, "10.0.0.1", 2 * SEC), UPT_V_DROP);
 	CHECK_EQ(in_v(set, "10.0.0.3", 2 * SEC), UPT_V_ACCEPT);
 	upt_ruleset_free(set);
@@ -664,26 +678,34 @@ TEST(recent_remove_rdest_mask_rttl_inversion)
 	if (!set)
 		return;
 	/* 10.9.9.9 sets 10.9.9.0 (masked) with TTL 64 in L and 192.0.2.1 in D */
-	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.9.9.9", "192.0.2.1", 64, SEC),
-		 UPT_V_ACCEPT);
-	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.9.9.1", "192.0.2.1", 64, SEC),
-		 UPT_V_DROP);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.9.9.9", "192.0.2.1", 64, SEC),
+	    UPT_V_ACCEPT);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.9.9.1", "192.0.2.1", 64, SEC),
+	    UPT_V_DROP);
 	/* --rttl: another TTL is another sender */
-	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.9.9.1", "192.0.2.1", 63, SEC),
-		 UPT_V_ACCEPT);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.9.9.1", "192.0.2.1", 63, SEC),
+	    UPT_V_ACCEPT);
 	/* --rdest: destination 192.0.2.1 is listed, 192.0.2.7 is not */
-	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.8.0.1", "192.0.2.7", 64, SEC),
-		 UPT_V_ACCEPT);
-	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.8.0.1", "192.0.2.1", 64, SEC),
-		 UPT_V_DROP);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.8.0.1", "192.0.2.7", 64, SEC),
+	    UPT_V_ACCEPT);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.8.0.1", "192.0.2.1", 64, SEC),
+	    UPT_V_DROP);
 	/* ! --rcheck: 10.7.x is not in L, so the inverted check matches */
-	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.7.0.1", "192.0.2.1", 64, SEC),
-		 UPT_V_DROP);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.7.0.1", "192.0.2.1", 64, SEC),
+	    UPT_V_DROP);
 	/* --remove takes 10.9.9.0 out of L (so the check after it no longer matches) */
-	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.9.9.8", "192.0.2.1", 64, SEC),
-		 UPT_V_ACCEPT);
-	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.9.9.1", "192.0.2.1", 64, SEC),
-		 UPT_V_ACCEPT);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.9.9.8", "192.0.2.1", 64, SEC),
+	    UPT_V_ACCEPT);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.9.9.1", "192.0.2.1", 64, SEC),
+	    UPT_V_ACCEPT);
 	upt_ruleset_free(set);
 }
 
@@ -697,8 +719,9 @@ TEST(recent_forwarded_packets_count_the_ttl_before_forwarding)
 
 	if (!set)
 		return;
-	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.0.0.1", "192.0.2.1", 64, SEC),
-		 UPT_V_ACCEPT);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.0.0.1", "192.0.2.1", 64, SEC),
+	    UPT_V_ACCEPT);
 	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_FORWARD, "10.0.0.1", "192.0.2.9", 64, SEC),
 		 UPT_V_ACCEPT);
 	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_FORWARD, "10.0.0.1", "192.0.2.9", 63, SEC),
@@ -731,8 +754,10 @@ TEST(recent_full_list_forgets_the_least_recently_seen)
 	static const struct {
 		const char *src;
 		unsigned want;
-	} rows[] = {{"10.1.0.1", UPT_V_DROP}, {"10.1.0.2", UPT_V_ACCEPT},
-		    {"10.1.0.3", UPT_V_DROP}, {"10.1.0.101", UPT_V_DROP}};
+	} rows[] = {{"10.1.0.1", UPT_V_DROP},
+		    {"10.1.0.2", UPT_V_ACCEPT},
+		    {"10.1.0.3", UPT_V_DROP},
+		    {"10.1.0.101", UPT_V_DROP}};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		udp_pk(&k, rows[i].src, 1, "192.0.2.1", 2, 100, 5 * SEC);
 		k.p.in_name = "eth1";
@@ -745,11 +770,12 @@ TEST(recent_full_list_forgets_the_least_recently_seen)
 
 TEST(recent_reap_drops_the_oldest_stale_entry)
 {
-	struct upt_ruleset *set = build("*filter\n"
-					"-A INPUT -i eth0 -m recent --set --name R\n"
-					"-A INPUT -i eth1 -m recent --rcheck --seconds 10 --reap --name R\n"
-					"-A INPUT -i eth2 -m recent --rcheck --name R -j DROP\n"
-					"COMMIT\n");
+	struct upt_ruleset *set =
+	    build("*filter\n"
+		  "-A INPUT -i eth0 -m recent --set --name R\n"
+		  "-A INPUT -i eth1 -m recent --rcheck --seconds 10 --reap --name R\n"
+		  "-A INPUT -i eth2 -m recent --rcheck --name R -j DROP\n"
+		  "COMMIT\n");
 	struct pk k;
 
 	if (!set)
@@ -784,15 +810,19 @@ TEST(recent_listing_and_refusals)
 	free(r.data);
 	r = mm("recent", "--rcheck --seconds 60 --reap --hitcount 3 --rttl");
 	put(&r, &sb, true, 0);
-	CHECK_STR(upt_sb_str(&sb), " --rcheck --seconds 60 --reap --hitcount 3 --rttl --name DEFAULT "
-				   "--mask 255.255.255.255 --rsource");
+	CHECK_STR(upt_sb_str(&sb),
+		  " --rcheck --seconds 60 --reap --hitcount 3 --rttl --name DEFAULT "
+		  "--mask 255.255.255.255 --rsource");
 	put(&r, &sb, false, 0);
 	CHECK_STR(upt_sb_str(&sb), " recent: CHECK seconds: 60 reap hit_count: 3 TTL-Match name: "
 				   "DEFAULT side: source mask: 255.255.255.255");
 	free(r.data);
 	upt_sb_free(&sb);
 	static const char *const bad[] = {
-	    "", "--set --rcheck", "--rcheck --reap", "--set --rttl",
+	    "",
+	    "--set --rcheck",
+	    "--rcheck --reap",
+	    "--set --rttl",
 	    /* accepted by the kernel, beyond this build's fixed table: refused clearly */
 	    "--rcheck --hitcount 1025",
 	    /* iptables would save it as "--seconds -1", which nothing reads back */
@@ -812,10 +842,12 @@ TEST(recent_listing_and_refusals)
 	kernel_refuses("filter", "INPUT", "-m recent --rcheck --name a/b", "Invalid argument");
 	kernel_refuses("filter", "INPUT", "-m recent --rcheck --name ..", "Invalid argument");
 	kernel_refuses("filter", "INPUT", "-m recent --rcheck --name \"\"", "Invalid argument");
-	kernel_refuses("filter", "INPUT", "-m recent --rcheck --hitcount 65536", "Invalid argument");
+	kernel_refuses("filter", "INPUT", "-m recent --rcheck --hitcount 65536",
+		       "Invalid argument");
 }
 
-/* ---- hashlimit (kernel credits at HZ=250: cost = avg * (HZ * 2^39 / 10^6), 2^39 per jiffy) ---- */
+/* ---- hashlimit (kernel credits at HZ=250: cost = avg * (HZ * 2^39 / 10^6), 2^39 per jiffy) ----
+ */
 
 TEST(hashlimit_buckets_per_source_and_refill_to_the_jiffy)
 {
@@ -934,9 +966,10 @@ TEST(hashlimit_expired_entries_live_until_the_garbage_collection)
 	 * 5 s from the table's first packet) removes it.  A rate-match window
 	 * that went over the limit then still counts against the next one.
 	 */
-	struct ext h = mm("hashlimit", "--hashlimit-upto 2/sec --hashlimit-burst 1 "
-				       "--hashlimit-rate-match --hashlimit-name g "
-				       "--hashlimit-htable-expire 1000 --hashlimit-htable-gcinterval 5000");
+	struct ext h =
+	    mm("hashlimit", "--hashlimit-upto 2/sec --hashlimit-burst 1 "
+			    "--hashlimit-rate-match --hashlimit-name g "
+			    "--hashlimit-htable-expire 1000 --hashlimit-htable-gcinterval 5000");
 	struct pk k;
 	const uint64_t t = 10 * SEC;
 	unsigned n = 0;
@@ -976,27 +1009,30 @@ TEST(hashlimit_full_table_drops_new_flows_until_entries_expire)
 
 TEST(hashlimit_tables_are_shared_by_name)
 {
-	struct upt_ruleset *set = build(
-	    "*filter\n"
-	    "-A INPUT -m hashlimit --hashlimit-above 1/hour --hashlimit-burst 2 "
-	    "--hashlimit-name s -j DROP\n"
-	    "-A FORWARD -m hashlimit --hashlimit-above 1/hour --hashlimit-burst 2 "
-	    "--hashlimit-name s -j DROP\n"
-	    "-A OUTPUT -m hashlimit --hashlimit-above 1/hour --hashlimit-burst 2 "
-	    "--hashlimit-name other -j DROP\n"
-	    "COMMIT\n");
+	struct upt_ruleset *set =
+	    build("*filter\n"
+		  "-A INPUT -m hashlimit --hashlimit-above 1/hour --hashlimit-burst 2 "
+		  "--hashlimit-name s -j DROP\n"
+		  "-A FORWARD -m hashlimit --hashlimit-above 1/hour --hashlimit-burst 2 "
+		  "--hashlimit-name s -j DROP\n"
+		  "-A OUTPUT -m hashlimit --hashlimit-above 1/hour --hashlimit-burst 2 "
+		  "--hashlimit-name other -j DROP\n"
+		  "COMMIT\n");
 
 	if (!set)
 		return;
-	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.0.0.1", "192.0.2.1", 64, SEC),
-		 UPT_V_ACCEPT);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.0.0.1", "192.0.2.1", 64, SEC),
+	    UPT_V_ACCEPT);
 	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_FORWARD, "10.0.0.1", "192.0.2.9", 64, SEC),
 		 UPT_V_ACCEPT);
 	/* the third packet on name s is over the burst, whichever chain it goes through */
-	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.0.0.1", "192.0.2.1", 64, SEC),
-		 UPT_V_DROP);
-	CHECK_EQ(verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_OUT, "10.0.0.1", "192.0.2.1", 64, SEC),
-		 UPT_V_ACCEPT);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_IN, "10.0.0.1", "192.0.2.1", 64, SEC),
+	    UPT_V_DROP);
+	CHECK_EQ(
+	    verdict(set, UPT_TABLE_FILTER, UPT_HOOK_LOCAL_OUT, "10.0.0.1", "192.0.2.1", 64, SEC),
+	    UPT_V_ACCEPT);
 	upt_ruleset_free(set);
 }
 
@@ -1042,7 +1078,8 @@ TEST(hashlimit_listing_and_refusals)
 	}
 	upt_sb_free(&sb);
 	static const char *const bad[] = {
-	    "--hashlimit-name a", "--hashlimit-upto 1/sec",
+	    "--hashlimit-name a",
+	    "--hashlimit-upto 1/sec",
 	    "--hashlimit-upto 1000001/sec --hashlimit-name g",
 	    "--hashlimit-upto 7/sec --hashlimit-burst 0 --hashlimit-name h",
 	    "--hashlimit-upto 100b/s --hashlimit-burst 10 --hashlimit-name i",
@@ -1065,9 +1102,10 @@ TEST(hashlimit_listing_and_refusals)
 		       "-m hashlimit --hashlimit-upto 7/sec --hashlimit-name h "
 		       "--hashlimit-htable-gcinterval 0",
 		       "Invalid argument");
-	kernel_refuses("filter", "INPUT",
-		       "-m hashlimit --hashlimit-upto 4/s --hashlimit-name k --hashlimit-srcmask 33",
-		       "Invalid argument");
+	kernel_refuses(
+	    "filter", "INPUT",
+	    "-m hashlimit --hashlimit-upto 4/s --hashlimit-name k --hashlimit-srcmask 33",
+	    "Invalid argument");
 	kernel_refuses("filter", "INPUT", "-m hashlimit --hashlimit-upto 4/s --hashlimit-name a/b",
 		       "Invalid argument");
 }
@@ -1092,7 +1130,8 @@ TEST(rules_equal_in_the_kernel_are_found_by_specification)
 		const char *added, *given;
 	} rows[] = {
 	    {"-m hashlimit --hashlimit-upto 720/hour --hashlimit-name h",
-	     "-m hashlimit --hashlimit-upto 12/min --hashlimit-name h --hashlimit-htable-expire 3600000"},
+	     "-m hashlimit --hashlimit-upto 12/min --hashlimit-name h --hashlimit-htable-expire "
+	     "3600000"},
 	    {"-m limit --limit 60/min", "-m limit --limit 1/sec"},
 	    {"-m limit --limit 7/min --limit-burst 0", "-m limit --limit 7/min"},
 	    {"-m recent --set", "-m recent --set --name DEFAULT --mask 255.255.255.255 --rsource"},
@@ -1276,9 +1315,9 @@ TEST(rules_an_adding_edit_leaves_alone_keep_their_state)
 	CHECK_EQ(in_v(s1, "10.0.0.3", SEC), UPT_V_DROP);
 	CHECK_EQ(in_v(s1, "10.0.0.4", SEC), UPT_V_ACCEPT);
 	CHECK_EQ(in_v(s1, "10.0.0.4", SEC), UPT_V_DROP);
-	CHECK_EQ(upt_rules_restore(rs, edit, strlen(edit), UPT_RESTORE_NOFLUSH, NULL, err,
-				   sizeof(err)),
-		 0);
+	CHECK_EQ(
+	    upt_rules_restore(rs, edit, strlen(edit), UPT_RESTORE_NOFLUSH, NULL, err, sizeof(err)),
+	    0);
 	CHECK_EQ(upt_ruleset_compile(rs, 2, &s2, err, sizeof(err)), 0);
 	if (!s2)
 		goto out;
@@ -1297,16 +1336,18 @@ out:
 TEST(kept_tables_keep_their_creators_configuration)
 {
 	/* The kernel's hashlimit table keeps the creating rule's rate; a recent list its mask. */
-	struct upt_ruleset *s1 = build("*filter\n:INPUT DROP [0:0]\n"
-				       "-A INPUT -i eth0 -m recent --set --name m --mask 255.255.0.0\n"
-				       "-A INPUT -m hashlimit --hashlimit-upto 1/hour --hashlimit-burst 1 "
-				       "--hashlimit-name h -j ACCEPT\n"
-				       "COMMIT\n");
-	struct upt_ruleset *s2 = build("*filter\n:INPUT DROP [0:0]\n"
-				       "-A INPUT -m recent --rcheck --name m -j ACCEPT\n"
-				       "-A INPUT -m hashlimit --hashlimit-upto 100/sec --hashlimit-burst 9 "
-				       "--hashlimit-name h -j ACCEPT\n"
-				       "COMMIT\n");
+	struct upt_ruleset *s1 =
+	    build("*filter\n:INPUT DROP [0:0]\n"
+		  "-A INPUT -i eth0 -m recent --set --name m --mask 255.255.0.0\n"
+		  "-A INPUT -m hashlimit --hashlimit-upto 1/hour --hashlimit-burst 1 "
+		  "--hashlimit-name h -j ACCEPT\n"
+		  "COMMIT\n");
+	struct upt_ruleset *s2 =
+	    build("*filter\n:INPUT DROP [0:0]\n"
+		  "-A INPUT -m recent --rcheck --name m -j ACCEPT\n"
+		  "-A INPUT -m hashlimit --hashlimit-upto 100/sec --hashlimit-burst 9 "
+		  "--hashlimit-name h -j ACCEPT\n"
+		  "COMMIT\n");
 
 	if (!s1 || !s2)
 		return;

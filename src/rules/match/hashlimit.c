@@ -53,29 +53,43 @@
 #include "rules/ext.h"
 #include "rules/xt_util.h"
 
-enum { O_UPTO, O_ABOVE, O_LIMIT, O_MODE, O_SRCMASK, O_DSTMASK, O_NAME, O_BURST, O_HTABLE_SIZE,
-       O_HTABLE_MAX, O_HTABLE_GCINT, O_HTABLE_EXPIRE, O_RATEMATCH, O_INTERVAL };
+enum {
+	O_UPTO,
+	O_ABOVE,
+	O_LIMIT,
+	O_MODE,
+	O_SRCMASK,
+	O_DSTMASK,
+	O_NAME,
+	O_BURST,
+	O_HTABLE_SIZE,
+	O_HTABLE_MAX,
+	O_HTABLE_GCINT,
+	O_HTABLE_EXPIRE,
+	O_RATEMATCH,
+	O_INTERVAL
+};
 
 /* XT_HASHLIMIT_* */
-#define HASH_DIP   0x01
-#define HASH_DPT   0x02
-#define HASH_SIP   0x04
-#define HASH_SPT   0x08
-#define HL_INVERT  0x10
-#define HL_BYTES   0x20
-#define HL_RATE    0x40
-#define HASH_ANY   (HASH_DIP | HASH_DPT | HASH_SIP | HASH_SPT)
+#define HASH_DIP  0x01
+#define HASH_DPT  0x02
+#define HASH_SIP  0x04
+#define HASH_SPT  0x08
+#define HL_INVERT 0x10
+#define HL_BYTES  0x20
+#define HL_RATE	  0x40
+#define HASH_ANY  (HASH_DIP | HASH_DPT | HASH_SIP | HASH_SPT)
 
-#define SCALE	       1000000ull /* XT_HASHLIMIT_SCALE_v2 */
-#define BYTE_SHIFT     4
-#define BURST_DEFAULT  5
-#define BURST_MAX      1000000
-#define BYTE_EXPIRE    15
-#define BYTE_EXPIRE_B  60
-#define GC_DEFAULT     1000
-#define NAME_LEN       255 /* NAME_MAX: up to 254 characters */
-#define HZ	       250ull /* CONFIG_HZ of the reference kernel (6.18, Debian config) */
-#define MAX_SIZE       1048576 /* HASHLIMIT_MAX_SIZE */
+#define SCALE	      1000000ull /* XT_HASHLIMIT_SCALE_v2 */
+#define BYTE_SHIFT    4
+#define BURST_DEFAULT 5
+#define BURST_MAX     1000000
+#define BYTE_EXPIRE   15
+#define BYTE_EXPIRE_B 60
+#define GC_DEFAULT    1000
+#define NAME_LEN      255     /* NAME_MAX: up to 254 characters */
+#define HZ	      250ull  /* CONFIG_HZ of the reference kernel (6.18, Debian config) */
+#define MAX_SIZE      1048576 /* HASHLIMIT_MAX_SIZE */
 /* The kernel's CREDITS_PER_JIFFY (2^39 at HZ=250) and CREDITS_PER_JIFFY_BYTES (2^24). */
 #define CPJ	  (1ull << 39)
 #define CPJ_BYTES (1ull << 24)
@@ -268,8 +282,9 @@ static int hl_parse(void *data, unsigned id, bool invert, const char *arg, struc
 			return upt_xt_error(p, "hashlimit: Rate too %s \"%s\"",
 					    strstr(arg, "b/s") ? "high" : "fast", arg);
 		if (rc == 0)
-			return upt_xt_error(p, "hashlimit: Bad value for option \"--hashlimit-%s\": "
-					       "\"%s\"",
+			return upt_xt_error(p,
+					    "hashlimit: Bad value for option \"--hashlimit-%s\": "
+					    "\"%s\"",
 					    id == O_ABOVE ? "above" : "upto", arg);
 		return 0;
 	case O_SRCMASK:
@@ -283,10 +298,13 @@ static int hl_parse(void *data, unsigned id, bool invert, const char *arg, struc
 			c->dstmask = (uint8_t)v;
 		return 0;
 	case O_BURST:
-		if (!upt_xtu_strtoul(arg, &end, 1, UINT64_MAX, &v) || (*end == '\0' && v > BURST_MAX))
-			return upt_xt_error(p, "hashlimit: bad value for option \"--hashlimit-burst\", "
-					       "or out of range (1-%u).",
-					    BURST_MAX);
+		if (!upt_xtu_strtoul(arg, &end, 1, UINT64_MAX, &v) ||
+		    (*end == '\0' && v > BURST_MAX))
+			return upt_xt_error(
+			    p,
+			    "hashlimit: bad value for option \"--hashlimit-burst\", "
+			    "or out of range (1-%u).",
+			    BURST_MAX);
 		c->burst = v * factor(*end);
 		return 0;
 	case O_HTABLE_SIZE:
@@ -294,8 +312,9 @@ static int hl_parse(void *data, unsigned id, bool invert, const char *arg, struc
 	case O_HTABLE_GCINT:
 	case O_HTABLE_EXPIRE:
 		if (!upt_xtu_strtoul(arg, NULL, 0, UINT32_MAX, &v))
-			return upt_xt_error(p, "hashlimit: bad value \"%s\", or out of range "
-					       "(0-4294967295)",
+			return upt_xt_error(p,
+					    "hashlimit: bad value \"%s\", or out of range "
+					    "(0-4294967295)",
 					    arg);
 		if (id == O_HTABLE_SIZE)
 			c->size = (uint32_t)v;
@@ -319,8 +338,9 @@ static int hl_parse(void *data, unsigned id, bool invert, const char *arg, struc
 			else if (!strcmp(tok, "dstport"))
 				c->mode |= HASH_DPT;
 			else
-				return upt_xt_error(p, "hashlimit: Bad value for option "
-						       "\"--hashlimit-mode\": \"%s\"",
+				return upt_xt_error(p,
+						    "hashlimit: Bad value for option "
+						    "\"--hashlimit-mode\": \"%s\"",
 						    arg);
 		}
 		return 0;
@@ -337,8 +357,9 @@ static int hl_parse(void *data, unsigned id, bool invert, const char *arg, struc
 	case O_INTERVAL: {
 		int r = atoi(arg);
 		if (r <= 0)
-			return upt_xt_error(p, "hashlimit: Bad value for option "
-					       "\"--hashlimit-rate-interval\": \"%s\"",
+			return upt_xt_error(p,
+					    "hashlimit: Bad value for option "
+					    "\"--hashlimit-rate-interval\": \"%s\"",
 					    arg);
 		c->interval = (uint32_t)r;
 		return 0;
@@ -377,7 +398,8 @@ static int hl_check(void *data, struct upt_xt_parse *p)
 		uint64_t per = cost_to_bytes(c->avg), burst = 0;
 		if (have_burst) {
 			if (c->burst < per)
-				return upt_xt_error(p, "hashlimit: burst cannot be smaller than %llub",
+				return upt_xt_error(p,
+						    "hashlimit: burst cannot be smaller than %llub",
 						    (unsigned long long)per);
 			burst = c->burst / per + (c->burst % per ? 1 : 0);
 			if (!(p->seen & (1u << O_HTABLE_EXPIRE)))
@@ -385,8 +407,9 @@ static int hl_check(void *data, struct upt_xt_parse *p)
 		}
 		c->burst = burst;
 	} else if (c->burst > BURST_MAX) {
-		return upt_xt_error(p, "hashlimit: bad value for option \"--hashlimit-burst\", or "
-				       "out of range (1-%u).",
+		return upt_xt_error(p,
+				    "hashlimit: bad value for option \"--hashlimit-burst\", or "
+				    "out of range (1-%u).",
 				    BURST_MAX);
 	}
 	if (c->mode & HL_RATE) {
@@ -480,7 +503,7 @@ static uint64_t put_bytes(struct upt_sb *sb, uint64_t avg, uint64_t burst, const
 
 	for (i = 0; i < 2; i++)
 		if (r >= units[i].thresh &&
-		    bytes_to_cost(r & (uint32_t)~(units[i].thresh - 1)) == avg)
+		    bytes_to_cost(r & (uint32_t) ~(units[i].thresh - 1)) == avg)
 			break;
 	upt_sb_printf(sb, " %llu%sb/s", (unsigned long long)(r / units[i].thresh), units[i].name);
 	if (burst == 0)
@@ -499,8 +522,8 @@ static void put_mode(struct upt_sb *sb, uint32_t mode, char sep)
 	static const struct {
 		uint32_t bit;
 		const char *name;
-	} order[] = {{HASH_SIP, "srcip"}, {HASH_SPT, "srcport"}, {HASH_DIP, "dstip"},
-		     {HASH_DPT, "dstport"}};
+	} order[] = {
+	    {HASH_SIP, "srcip"}, {HASH_SPT, "srcport"}, {HASH_DIP, "dstip"}, {HASH_DPT, "dstport"}};
 	bool first = true;
 
 	upt_sb_putc(sb, ' ');
@@ -764,7 +787,8 @@ static bool hl_match(const void *data, struct upt_xt_pkt *p)
 		memcpy(kb + 4, &key.dst, 4);
 		memcpy(kb + 8, &key.sport, 2);
 		memcpy(kb + 10, &key.dport, 2);
-		b = (uint32_t)(((uint64_t)(uint32_t)upt_siphash(t->key, kb, sizeof(kb)) * HL_BUCKETS) >>
+		b = (uint32_t)(((uint64_t)(uint32_t)upt_siphash(t->key, kb, sizeof(kb)) *
+				HL_BUCKETS) >>
 			       32);
 	}
 	gc_due(t, tc, now);
@@ -789,7 +813,8 @@ static bool hl_match(const void *data, struct upt_xt_pkt *p)
 			goto hotdrop; /* the kernel's "max count reached" */
 		for (unsigned w = 0; w < HL_WAYS && !free_slot; w++) {
 			struct hl_ent *s = &t->slot[b * HL_WAYS + w];
-			if (after_eq(now, s->expires)) { /* this table's bound: reuse an expired place */
+			if (after_eq(now,
+				     s->expires)) { /* this table's bound: reuse an expired place */
 				s->used = 0;
 				t->count--;
 				free_slot = s;

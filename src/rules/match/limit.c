@@ -34,10 +34,10 @@ enum { O_LIMIT, O_BURST };
 #define NSEC	    1000000000ull
 
 struct limit_data {
-	uint32_t avg;   /* period per packet in 1/10000 s (as listed) */
+	uint32_t avg; /* period per packet in 1/10000 s (as listed) */
 	uint32_t burst;
-	uint64_t cost;  /* ns per packet */
-	uint64_t max;   /* bucket size, ns */
+	uint64_t cost; /* ns per packet */
+	uint64_t max;  /* bucket size, ns */
 	/* packet path state (compiled copy) */
 	uint64_t tokens, last;
 	uint8_t started;
@@ -113,7 +113,8 @@ static bool parse_rate(const char *s, uint32_t *avg, bool *too_fast)
 	return true;
 }
 
-static int limit_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
+static int limit_parse(void *data, unsigned id, bool invert, const char *arg,
+		       struct upt_xt_parse *p)
 {
 	struct limit_data *l = data;
 	bool too_fast;
@@ -128,8 +129,9 @@ static int limit_parse(void *data, unsigned id, bool invert, const char *arg, st
 		return 0;
 	case O_BURST:
 		if (!upt_xtu_strtoul(arg, NULL, 0, 10000, &v))
-			return upt_xt_error(p, "limit: bad value for option \"--limit-burst\", or out "
-					       "of range (0-10000).");
+			return upt_xt_error(p,
+					    "limit: bad value for option \"--limit-burst\", or out "
+					    "of range (0-10000).");
 		l->burst = (uint32_t)v;
 		return 0;
 	}

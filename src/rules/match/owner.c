@@ -72,7 +72,8 @@ static bool parse_range(const char *s, uint32_t *from, uint32_t *to)
 	return true;
 }
 
-static int owner_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
+static int owner_parse(void *data, unsigned id, bool invert, const char *arg,
+		       struct upt_xt_parse *p)
 {
 	struct owner_data *o = data;
 	struct passwd *pw;
@@ -83,8 +84,8 @@ static int owner_parse(void *data, unsigned id, bool invert, const char *arg, st
 		if ((pw = getpwnam(arg)) != NULL) {
 			o->uid_min = o->uid_max = pw->pw_uid;
 		} else if (!parse_range(arg, &o->uid_min, &o->uid_max)) {
-			return upt_xt_error(p, "owner: Bad value for \"--uid-owner\" option: \"%s\"",
-					    arg);
+			return upt_xt_error(
+			    p, "owner: Bad value for \"--uid-owner\" option: \"%s\"", arg);
 		}
 		o->match |= OWN_UID;
 		if (invert)
@@ -94,8 +95,8 @@ static int owner_parse(void *data, unsigned id, bool invert, const char *arg, st
 		if ((gr = getgrnam(arg)) != NULL) {
 			o->gid_min = o->gid_max = gr->gr_gid;
 		} else if (!parse_range(arg, &o->gid_min, &o->gid_max)) {
-			return upt_xt_error(p, "owner: Bad value for \"--gid-owner\" option: \"%s\"",
-					    arg);
+			return upt_xt_error(
+			    p, "owner: Bad value for \"--gid-owner\" option: \"%s\"", arg);
 		}
 		o->match |= OWN_GID;
 		if (invert)
@@ -108,8 +109,9 @@ static int owner_parse(void *data, unsigned id, bool invert, const char *arg, st
 		return 0;
 	case O_SUPPL_GROUPS:
 		if (!(o->match & OWN_GID))
-			return upt_xt_error(p, "owner: Bad value for \"--suppl-groups\" option: \"you "
-					       "need to use --gid-owner first\"");
+			return upt_xt_error(p,
+					    "owner: Bad value for \"--suppl-groups\" option: \"you "
+					    "need to use --gid-owner first\"");
 		if (invert)
 			return upt_xt_error(p, "owner: Bad value for \"--suppl-groups\" option: "
 					       "\"cannot be negated\"");

@@ -24,7 +24,7 @@ enum { O_QUOTA };
 
 struct quota_data {
 	uint64_t quota; /* as configured */
-	uint64_t left;  /* packet path: remaining bytes (compiled copy only) */
+	uint64_t left;	/* packet path: remaining bytes (compiled copy only) */
 	uint8_t invert;
 	uint8_t given;
 };
@@ -39,7 +39,8 @@ static void quota_init(void *data)
 	memset(data, 0, sizeof(struct quota_data));
 }
 
-static int quota_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
+static int quota_parse(void *data, unsigned id, bool invert, const char *arg,
+		       struct upt_xt_parse *p)
 {
 	struct quota_data *q = data;
 	uint64_t v;

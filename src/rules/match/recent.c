@@ -50,8 +50,20 @@
 #include "rules/ext.h"
 #include "rules/xt_util.h"
 
-enum { O_SET, O_RCHECK, O_UPDATE, O_REMOVE, O_SECONDS, O_REAP, O_HITCOUNT, O_RTTL, O_NAME,
-       O_RSOURCE, O_RDEST, O_MASK };
+enum {
+	O_SET,
+	O_RCHECK,
+	O_UPDATE,
+	O_REMOVE,
+	O_SECONDS,
+	O_REAP,
+	O_HITCOUNT,
+	O_RTTL,
+	O_NAME,
+	O_RSOURCE,
+	O_RDEST,
+	O_MASK
+};
 
 /* XT_RECENT_* */
 #define R_CHECK	 0x01
@@ -130,10 +142,11 @@ static void recent_init(void *data)
 	r->mask = 0xffffffffu;
 }
 
-static int recent_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
+static int recent_parse(void *data, unsigned id, bool invert, const char *arg,
+			struct upt_xt_parse *p)
 {
-	static const uint8_t op_flag[] = {[O_SET] = R_SET, [O_RCHECK] = R_CHECK,
-					  [O_UPDATE] = R_UPDATE, [O_REMOVE] = R_REMOVE};
+	static const uint8_t op_flag[] = {
+	    [O_SET] = R_SET, [O_RCHECK] = R_CHECK, [O_UPDATE] = R_UPDATE, [O_REMOVE] = R_REMOVE};
 	struct recent_data *r = data;
 	uint64_t v;
 
@@ -143,8 +156,9 @@ static int recent_parse(void *data, unsigned id, bool invert, const char *arg, s
 	case O_UPDATE:
 	case O_REMOVE:
 		if (r->check_set & R_OPS)
-			return upt_xt_error(p, "recent: only one of `--set', `--rcheck', `--update' "
-					       "or `--remove' may be given");
+			return upt_xt_error(p,
+					    "recent: only one of `--set', `--rcheck', `--update' "
+					    "or `--remove' may be given");
 		if (id == O_SET || id == O_REMOVE) {
 			if (r->check_set & R_TTL)
 				return upt_xt_error(p, "recent: \"--rttl\" cannot be used together "
@@ -156,13 +170,15 @@ static int recent_parse(void *data, unsigned id, bool invert, const char *arg, s
 		return 0;
 	case O_SECONDS:
 		if (!upt_xtu_strtoul(arg, NULL, 1, UINT32_MAX, &v))
-			return upt_xt_error(p, "recent: bad value for option \"--seconds\", or out of "
-					       "range (1-4294967295)");
+			return upt_xt_error(p,
+					    "recent: bad value for option \"--seconds\", or out of "
+					    "range (1-4294967295)");
 		/* iptables would list more than 2^31-1 as a negative number that no
 		 * restore accepts, and a rules file holds the listing. */
 		if (v > INT32_MAX)
-			return upt_xt_error(p, "uptables: extension \"recent\" option --seconds above "
-					       "2147483647 is not supported");
+			return upt_xt_error(p,
+					    "uptables: extension \"recent\" option --seconds above "
+					    "2147483647 is not supported");
 		r->seconds = (uint32_t)v;
 		return 0;
 	case O_REAP:
@@ -170,8 +186,9 @@ static int recent_parse(void *data, unsigned id, bool invert, const char *arg, s
 		return 0;
 	case O_HITCOUNT:
 		if (!upt_xtu_strtoul(arg, NULL, 0, UINT32_MAX, &v))
-			return upt_xt_error(p, "recent: bad value for option \"--hitcount\", or out "
-					       "of range (0-4294967295)");
+			return upt_xt_error(p,
+					    "recent: bad value for option \"--hitcount\", or out "
+					    "of range (0-4294967295)");
 		r->hit_count = (uint32_t)v;
 		return 0;
 	case O_RTTL:
@@ -233,8 +250,9 @@ static int recent_check(void *data, struct upt_xt_parse *p)
 		return upt_xt_error(p, "recent: \"--reap\" requires \"--seconds\"");
 	/* (the kernel's own refusals are recent_kcheck's) */
 	if (r->hit_count > RECENT_MAX_HITCOUNT && r->hit_count < RECENT_KERNEL_NSTAMP)
-		return upt_xt_error(p, "uptables: extension \"recent\" option --hitcount above %u "
-				       "is not supported",
+		return upt_xt_error(p,
+				    "uptables: extension \"recent\" option --hitcount above %u "
+				    "is not supported",
 				    RECENT_MAX_HITCOUNT);
 	table_setup(&r->t, ring_for(r->hit_count), r->mask);
 	return 0;
@@ -247,8 +265,9 @@ static int recent_kcheck(const void *data, char *why, size_t whylen)
 
 	if ((r->check_set & (R_SET | R_REMOVE)) &&
 	    (r->seconds || r->hit_count || (r->check_set & (R_TTL | R_REAP)))) {
-		snprintf(why, whylen, "recent: --seconds, --hitcount, --rttl and --reap go with "
-				      "--rcheck or --update only");
+		snprintf(why, whylen,
+			 "recent: --seconds, --hitcount, --rttl and --reap go with "
+			 "--rcheck or --update only");
 		return -EINVAL;
 	}
 	if (r->hit_count >= RECENT_KERNEL_NSTAMP) {
@@ -441,8 +460,8 @@ static bool recent_match(const void *data, struct upt_xt_pkt *p)
 
 	/* The TTL as seen before forwarding: the kernel adds one for socketless packets with an
 	 * output device, i.e. forwarded ones here (locally sent ones have no input device). */
-	if (p->hook == UPT_HOOK_FORWARD || (p->hook == UPT_HOOK_POST_ROUTING && p->in_name &&
-					    p->in_name[0]))
+	if (p->hook == UPT_HOOK_FORWARD ||
+	    (p->hook == UPT_HOOK_POST_ROUTING && p->in_name && p->in_name[0]))
 		ttl++;
 	e = lookup(t, addr, (r->check_set & R_TTL) ? ttl : 0);
 	if (!e) {

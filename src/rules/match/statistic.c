@@ -35,7 +35,7 @@ struct statistic_data {
 	uint8_t mode;
 	uint8_t invert;
 	uint32_t probability; /* round(P * 2^31) */
-	uint32_t every;       /* N - 1, as the kernel stores it */
+	uint32_t every;	      /* N - 1, as the kernel stores it */
 	uint32_t packet;
 	/* packet path state (compiled copy) */
 	uint32_t count;
@@ -77,12 +77,14 @@ static int statistic_parse(void *data, unsigned id, bool invert, const char *arg
 		return 0;
 	case O_PROBABILITY:
 		if (p->seen & ((1u << O_EVERY) | (1u << O_PACKET)))
-			return upt_xt_error(p, "statistic: \"--probability\" cannot be used together "
-					       "with \"--every\" or \"--packet\"");
+			return upt_xt_error(p,
+					    "statistic: \"--probability\" cannot be used together "
+					    "with \"--every\" or \"--packet\"");
 		d = strtod(arg, &end);
 		if (end == arg || *end != '\0' || !(d >= 0.0 && d <= 1.0))
-			return upt_xt_error(p, "statistic: bad value for option \"--probability\", or "
-					       "out of range (0-1)");
+			return upt_xt_error(p,
+					    "statistic: bad value for option \"--probability\", or "
+					    "out of range (0-1)");
 		/* lround of a non-negative value: halves round up. */
 		s->probability = (uint32_t)(d * 2147483648.0 + 0.5);
 		return 0;
@@ -91,8 +93,9 @@ static int statistic_parse(void *data, unsigned id, bool invert, const char *arg
 			return upt_xt_error(p, "statistic: \"--every\" cannot be used together "
 					       "with \"--probability\"");
 		if (!upt_xtu_strtoul(arg, NULL, 1, UINT32_MAX, &v))
-			return upt_xt_error(p, "statistic: bad value for option \"--every\", or out "
-					       "of range (1-4294967295)");
+			return upt_xt_error(p,
+					    "statistic: bad value for option \"--every\", or out "
+					    "of range (1-4294967295)");
 		s->every = (uint32_t)(v - 1);
 		return 0;
 	case O_PACKET:
@@ -100,8 +103,9 @@ static int statistic_parse(void *data, unsigned id, bool invert, const char *arg
 			return upt_xt_error(p, "statistic: \"--packet\" cannot be used together "
 					       "with \"--probability\"");
 		if (!upt_xtu_strtoul(arg, NULL, 0, UINT32_MAX, &v))
-			return upt_xt_error(p, "statistic: bad value for option \"--packet\", or out "
-					       "of range (0-4294967295)");
+			return upt_xt_error(p,
+					    "statistic: bad value for option \"--packet\", or out "
+					    "of range (0-4294967295)");
 		s->packet = (uint32_t)v;
 		return 0;
 	}
@@ -116,7 +120,8 @@ static int statistic_check(void *data, struct upt_xt_parse *p)
 	if (!(p->seen & (1u << O_MODE)))
 		return upt_xt_error(p, "statistic: option \"--mode\" must be specified");
 	if (every != packet)
-		return upt_xt_error(p, "statistic: \"--every\" and \"--packet\" must be used together");
+		return upt_xt_error(
+		    p, "statistic: \"--every\" and \"--packet\" must be used together");
 	if (s->mode == MODE_RANDOM && !(p->seen & (1u << O_PROBABILITY)))
 		return upt_xt_error(p, "statistic: --probability must be specified when using "
 				       "random mode");
@@ -133,8 +138,8 @@ static int statistic_check(void *data, struct upt_xt_parse *p)
 static void put(const struct statistic_data *s, struct upt_sb *sb, const char *pfx)
 {
 	if (s->mode == MODE_RANDOM) {
-		upt_sb_printf(sb, " %smode random%s %sprobability %.11f", pfx, s->invert ? " !" : "",
-			      pfx, 1.0 * s->probability / 2147483648.0);
+		upt_sb_printf(sb, " %smode random%s %sprobability %.11f", pfx,
+			      s->invert ? " !" : "", pfx, 1.0 * s->probability / 2147483648.0);
 		return;
 	}
 	upt_sb_printf(sb, " %smode nth%s %severy %u", pfx, s->invert ? " !" : "", pfx,

@@ -28,8 +28,18 @@
 #include "rules/ext.h"
 #include "rules/xt_util.h"
 
-enum { O_DATE_START, O_DATE_STOP, O_TIME_START, O_TIME_STOP, O_CONTIGUOUS,
-       O_MONTHDAYS, O_WEEKDAYS, O_LOCAL_TZ, O_UTC, O_KERNEL_TZ };
+enum {
+	O_DATE_START,
+	O_DATE_STOP,
+	O_TIME_START,
+	O_TIME_STOP,
+	O_CONTIGUOUS,
+	O_MONTHDAYS,
+	O_WEEKDAYS,
+	O_LOCAL_TZ,
+	O_UTC,
+	O_KERNEL_TZ
+};
 
 #define TF_LOCAL_TZ	 0x1
 #define TF_CONTIGUOUS	 0x2
@@ -187,15 +197,17 @@ static int time_parse(void *data, unsigned id, bool invert, const char *arg, str
 	case O_DATE_START:
 	case O_DATE_STOP:
 		if (!parse_date(arg, id == O_DATE_START ? &t->date_start : &t->date_stop))
-			return upt_xt_error(p, "time: Invalid date \"%s\" specified. Should be "
-					       "YYYY[-MM[-DD[Thh[:mm[:ss]]]]]",
+			return upt_xt_error(p,
+					    "time: Invalid date \"%s\" specified. Should be "
+					    "YYYY[-MM[-DD[Thh[:mm[:ss]]]]]",
 					    arg);
 		return 0;
 	case O_TIME_START:
 	case O_TIME_STOP:
 		if (!parse_daytime(arg, id == O_TIME_START ? &t->daytime_start : &t->daytime_stop))
-			return upt_xt_error(p, "time: invalid time \"%s\" specified, should be "
-					       "hh:mm[:ss] format and within the boundaries",
+			return upt_xt_error(p,
+					    "time: invalid time \"%s\" specified, should be "
+					    "hh:mm[:ss] format and within the boundaries",
 					    arg);
 		return 0;
 	case O_CONTIGUOUS:
@@ -204,7 +216,8 @@ static int time_parse(void *data, unsigned id, bool invert, const char *arg, str
 	case O_LOCAL_TZ:
 	case O_KERNEL_TZ:
 		if (p->seen & (1u << O_UTC))
-			return upt_xt_error(p, "time: \"--%s\" cannot be used together with \"--utc\"",
+			return upt_xt_error(p,
+					    "time: \"--%s\" cannot be used together with \"--utc\"",
 					    id == O_LOCAL_TZ ? "localtz" : "kerneltz");
 		t->flags |= TF_LOCAL_TZ;
 		return 0;
@@ -219,8 +232,8 @@ static int time_parse(void *data, unsigned id, bool invert, const char *arg, str
 		while (next_seg(&a, seg, 2)) {
 			v = strtoul(seg, &err, 0);
 			if (*err != '\0' || v > 31)
-				return upt_xt_error(p, "time: %s is not a valid day for --monthdays",
-						    seg);
+				return upt_xt_error(
+				    p, "time: %s is not a valid day for --monthdays", seg);
 			mask |= 1u << v;
 		}
 		t->monthdays = invert ? mask ^ ALL_MONTHDAYS : mask;
@@ -234,11 +247,12 @@ static int time_parse(void *data, unsigned id, bool invert, const char *arg, str
 			v = strtoul(seg, &err, 0);
 			if (*err == '\0' && seg[0]) {
 				if (v == 0)
-					return upt_xt_error(p, "time: No, the week does NOT begin with "
-							       "Sunday.");
+					return upt_xt_error(
+					    p, "time: No, the week does NOT begin with "
+					       "Sunday.");
 				if (v > 7)
-					return upt_xt_error(p, "time: %s is not a valid day specifier",
-							    seg);
+					return upt_xt_error(
+					    p, "time: %s is not a valid day specifier", seg);
 				mask |= 1u << v;
 				continue;
 			}
@@ -248,7 +262,8 @@ static int time_parse(void *data, unsigned id, bool invert, const char *arg, str
 					valid = true;
 				}
 			if (!valid)
-				return upt_xt_error(p, "time: %s is not a valid day specifier", seg);
+				return upt_xt_error(p, "time: %s is not a valid day specifier",
+						    seg);
 		}
 		t->weekdays = (uint8_t)(invert ? mask ^ ALL_WEEKDAYS : mask);
 		return 0;
@@ -262,8 +277,9 @@ static int time_check(void *data, struct upt_xt_parse *p)
 	const struct time_data *t = data;
 
 	if ((t->flags & TF_CONTIGUOUS) && t->daytime_start < t->daytime_stop)
-		return upt_xt_error(p, "time: --contiguous only makes sense when stoptime is smaller "
-				       "than starttime");
+		return upt_xt_error(p,
+				    "time: --contiguous only makes sense when stoptime is smaller "
+				    "than starttime");
 	return 0;
 }
 

@@ -42,8 +42,8 @@ struct nflog_data {
 };
 
 static const struct upt_xt_option nflog_opts[] = {
-    {"nflog-group", O_GROUP, UPT_XTOPT_ARG},	 {"nflog-prefix", O_PREFIX, UPT_XTOPT_ARG},
-    {"nflog-range", O_RANGE, UPT_XTOPT_ARG},	 {"nflog-size", O_SIZE, UPT_XTOPT_ARG},
+    {"nflog-group", O_GROUP, UPT_XTOPT_ARG},	     {"nflog-prefix", O_PREFIX, UPT_XTOPT_ARG},
+    {"nflog-range", O_RANGE, UPT_XTOPT_ARG},	     {"nflog-size", O_SIZE, UPT_XTOPT_ARG},
     {"nflog-threshold", O_THRESHOLD, UPT_XTOPT_ARG}, {NULL, 0, 0},
 };
 
@@ -52,7 +52,8 @@ static void nflog_init(void *data)
 	memset(data, 0, sizeof(struct nflog_data));
 }
 
-static int nflog_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
+static int nflog_parse(void *data, unsigned id, bool invert, const char *arg,
+		       struct upt_xt_parse *p)
 {
 	struct nflog_data *n = data;
 	uint64_t v;
@@ -61,14 +62,16 @@ static int nflog_parse(void *data, unsigned id, bool invert, const char *arg, st
 	switch (id) {
 	case O_GROUP:
 		if (!upt_xtu_strtoul(arg, NULL, 0, UINT16_MAX, &v))
-			return upt_xt_error(p, "NFLOG: bad value for option \"--nflog-group\", or out of "
-					       "range (0-65535)");
+			return upt_xt_error(
+			    p, "NFLOG: bad value for option \"--nflog-group\", or out of "
+			       "range (0-65535)");
 		n->group = (uint16_t)v;
 		return 0;
 	case O_PREFIX:
 		if (arg[0] == '\0')
-			return upt_xt_error(p, "NFLOG: option \"--nflog-prefix\" requires a non-empty "
-					       "argument");
+			return upt_xt_error(p,
+					    "NFLOG: option \"--nflog-prefix\" requires a non-empty "
+					    "argument");
 		if (strchr(arg, '\n'))
 			return upt_xt_error(p, "NFLOG: Newlines not allowed in --log-prefix");
 		snprintf(n->prefix, sizeof(n->prefix), "%s", arg);
@@ -76,11 +79,13 @@ static int nflog_parse(void *data, unsigned id, bool invert, const char *arg, st
 	case O_RANGE:
 	case O_SIZE:
 		if (p->seen & (1u << (id == O_RANGE ? O_SIZE : O_RANGE)))
-			return upt_xt_error(p, "NFLOG: \"--nflog-size\" and \"--nflog-range\" cannot be "
-					       "used together");
+			return upt_xt_error(
+			    p, "NFLOG: \"--nflog-size\" and \"--nflog-range\" cannot be "
+			       "used together");
 		if (!upt_xtu_strtoul(arg, NULL, 0, UINT32_MAX, &v))
-			return upt_xt_error(p, "NFLOG: bad value for option \"--%s\", or out of range "
-					       "(0-4294967295)",
+			return upt_xt_error(p,
+					    "NFLOG: bad value for option \"--%s\", or out of range "
+					    "(0-4294967295)",
 					    id == O_RANGE ? "nflog-range" : "nflog-size");
 		if (id == O_SIZE) {
 			n->len = (uint32_t)v;
@@ -89,8 +94,9 @@ static int nflog_parse(void *data, unsigned id, bool invert, const char *arg, st
 		return 0;
 	case O_THRESHOLD:
 		if (!upt_xtu_strtoul(arg, NULL, 0, UINT16_MAX, &v))
-			return upt_xt_error(p, "NFLOG: bad value for option \"--nflog-threshold\", or "
-					       "out of range (0-65535)");
+			return upt_xt_error(p,
+					    "NFLOG: bad value for option \"--nflog-threshold\", or "
+					    "out of range (0-65535)");
 		n->threshold = (uint16_t)v;
 		return 0;
 	}
@@ -148,11 +154,12 @@ static unsigned nflog_target(const void *data, struct upt_xt_pkt *p)
 	struct upt_sb sb;
 
 	upt_sb_init_fixed(&sb, line, sizeof(line));
-	upt_sb_printf(&sb, "%sIN=%s OUT=%s SRC=%u.%u.%u.%u DST=%u.%u.%u.%u LEN=%u TOS=0x%02X TTL=%u ID=%u",
-		      n->prefix, p->in_name ? p->in_name : "", p->out_name ? p->out_name : "",
-		      d->saddr >> 24, (d->saddr >> 16) & 255, (d->saddr >> 8) & 255, d->saddr & 255,
-		      d->daddr >> 24, (d->daddr >> 16) & 255, (d->daddr >> 8) & 255, d->daddr & 255,
-		      d->ip_len, d->tos, d->ttl, d->ip_id);
+	upt_sb_printf(
+	    &sb, "%sIN=%s OUT=%s SRC=%u.%u.%u.%u DST=%u.%u.%u.%u LEN=%u TOS=0x%02X TTL=%u ID=%u",
+	    n->prefix, p->in_name ? p->in_name : "", p->out_name ? p->out_name : "", d->saddr >> 24,
+	    (d->saddr >> 16) & 255, (d->saddr >> 8) & 255, d->saddr & 255, d->daddr >> 24,
+	    (d->daddr >> 16) & 255, (d->daddr >> 8) & 255, d->daddr & 255, d->ip_len, d->tos,
+	    d->ttl, d->ip_id);
 	if (pn)
 		upt_sb_printf(&sb, " PROTO=%s", pn);
 	else
