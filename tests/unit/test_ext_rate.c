@@ -539,7 +539,12 @@ TEST(time_listing_as_iptables)
 	    "--utc --kerneltz",
 	    "--weekdays 0",
 	    "--monthdays 32",
-	    "--weekdays sat" /* day names compare case-sensitively */};
+	    "--weekdays sat", /* day names compare case-sensitively */
+	    /* accepted by iptables, listed as a bare option no restore reads back: refused */
+	    "--weekdays \"\"",
+	    "--monthdays 0",
+	    "! --weekdays Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ext t = parse_ext(false, "time", bad[i]);
 		CHECK_MSG(t.rc != 0, "accepted: %s", bad[i]);
@@ -827,6 +832,9 @@ TEST(recent_listing_and_refusals)
 	    "--rcheck --hitcount 1025",
 	    /* iptables would save it as "--seconds -1", which nothing reads back */
 	    "--rcheck --seconds 2147483648",
+	    /* iptables lists names unquoted: these would not read back */
+	    "--rcheck --name \"a b\"",
+	    "--rcheck --name a\"b",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ext e = parse_ext(false, "recent", bad[i]);
@@ -1084,6 +1092,7 @@ TEST(hashlimit_listing_and_refusals)
 	    "--hashlimit-upto 7/sec --hashlimit-burst 0 --hashlimit-name h",
 	    "--hashlimit-upto 100b/s --hashlimit-burst 10 --hashlimit-name i",
 	    "--hashlimit-upto 4/s --hashlimit-above 5/s --hashlimit-name k",
+	    "--hashlimit-upto 4/s --hashlimit-name \"a b\"",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ext e = parse_ext(false, "hashlimit", bad[i]);

@@ -349,6 +349,11 @@ static int hl_parse(void *data, unsigned id, bool invert, const char *arg, struc
 		/* NAME_MAX-sized; what the kernel refuses as a /proc name is kcheck's */
 		if (arg[0] == '\0' || strlen(arg) >= NAME_LEN)
 			return upt_xt_error(p, "hashlimit: invalid name \"%s\"", arg);
+		/* iptables lists the name unquoted: with these it would not read back */
+		if (strpbrk(arg, " \t\n\"'\\"))
+			return upt_xt_error(
+			    p, "uptables: extension \"hashlimit\" option "
+			       "--hashlimit-name with blanks or quotes is not supported");
 		snprintf(h->name, sizeof(h->name), "%s", arg);
 		return 0;
 	case O_RATEMATCH:

@@ -201,6 +201,10 @@ static int recent_parse(void *data, unsigned id, bool invert, const char *arg,
 		/* the 200-byte field; what the kernel refuses as a /proc name is kcheck's */
 		if (strlen(arg) >= RECENT_NAME_LEN)
 			return upt_xt_error(p, "recent: list name too long \"%s\"", arg);
+		/* iptables lists the name unquoted: with these it would not read back */
+		if (strpbrk(arg, " \t\n\"'\\"))
+			return upt_xt_error(p, "uptables: extension \"recent\" option --name with "
+					       "blanks or quotes is not supported");
 		snprintf(r->name, sizeof(r->name), "%s", arg);
 		return 0;
 	case O_RSOURCE:

@@ -280,6 +280,13 @@ static int time_check(void *data, struct upt_xt_parse *p)
 		return upt_xt_error(p,
 				    "time: --contiguous only makes sense when stoptime is smaller "
 				    "than starttime");
+	/* iptables takes an empty list (never matches) but lists it as a bare option that
+	 * no restore reads back; a rules file is that listing. */
+	if (!(t->weekdays & ALL_WEEKDAYS) || !(t->monthdays & ALL_MONTHDAYS))
+		return upt_xt_error(p,
+				    "uptables: extension \"time\" option --%s with no day "
+				    "is not supported",
+				    !(t->weekdays & ALL_WEEKDAYS) ? "weekdays" : "monthdays");
 	return 0;
 }
 
