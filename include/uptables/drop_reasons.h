@@ -54,6 +54,17 @@
 	X(NAT_MANIP_FAILED, "NAT rewrite failed (truncated or fragment)")                          \
 	X(NAT_NO_ADDRESS, "MASQUERADE/REDIRECT: interface has no address")                         \
 	X(ICMP_RATELIMIT, "ICMP error rate limited")                                               \
-	X(INTERNAL, "internal error")
+	X(INTERNAL, "internal error")                                                              \
+	/* fragments (src/core/defrag.c, frag_out.c); added last to keep the numbers */            \
+	X(DEFRAG_HELD, "fragment held for reassembly")                                             \
+	X(DEFRAG_DUP, "duplicate fragment")                                                        \
+	X(DEFRAG_OVERLAP, "overlapping fragment: the datagram is dropped (RFC 5722)")              \
+	X(DEFRAG_INVALID, "fragment beyond or against the datagram's end, or empty: datagram dropped") \
+	X(DEFRAG_TIMEOUT, "reassembly timed out (ipfrag_time)")                                    \
+	X(DEFRAG_NO_QUEUE, "no reassembly memory (queues or runs all in use)")                     \
+	X(DEFRAG_ECN, "fragments mix Not-ECT with ECN codepoints: datagram dropped")               \
+	X(DEFRAG_OVERSIZE, "reassembled datagram larger than 65535 bytes")                         \
+	X(DEFRAG_NO_ROOM, "reassembled datagram larger than the caller's buffer")                  \
+	X(FRAG_SENT, "left as fragments through the emit callback")
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "core/defrag.h"
 #include "core/engine.h"
 
 #define CT_DEFAULT_MAX   65536
@@ -59,10 +60,13 @@ int upt_engine_create(const struct upt_engine_config *cfg, struct upt_engine **o
 				   eng->hash_key, &eng->nat.srcmap);
 	if (rc < 0)
 		goto err_neigh;
+	rc = upt_defrag_create(eng->drops, &eng->defrag);
+	if (rc < 0)
+		goto err_srcmap;
 	eng->rules = upt_rules_create();
 	if (!eng->rules) {
 		rc = -ENOMEM;
-		goto err_srcmap;
+		goto err_defrag;
 	}
 	eng->nat.ct = eng->ct;
 	eng->nat.rng = &eng->rng;
@@ -70,6 +74,8 @@ int upt_engine_create(const struct upt_engine_config *cfg, struct upt_engine **o
 	*out = eng;
 	return 0;
 
+err_defrag:
+	upt_defrag_destroy(eng->defrag);
 err_srcmap:
 	upt_nat_srcmap_destroy(eng->nat.srcmap);
 err_neigh:
@@ -87,6 +93,7 @@ void upt_engine_destroy(struct upt_engine *eng)
 		return;
 	upt_ruleset_free(eng->rs);
 	upt_rules_destroy(eng->rules);
+	upt_defrag_destroy(eng->defrag);
 	upt_nat_srcmap_destroy(eng->nat.srcmap);
 	upt_neigh_fini(eng);
 	upt_ct_table_destroy(eng->ct);
@@ -215,5 +222,6 @@ uint64_t upt_engine_drop_count(const struct upt_engine *eng, unsigned reason)
 void upt_engine_tick(struct upt_engine *eng, uint64_t now)
 {
 	upt_ct_expire(eng->ct, now, CT_EXPIRE_BUDGET);
+	upt_defrag_expire(eng->defrag, now);
 	upt_neigh_tick(eng, now);
 }

@@ -75,6 +75,8 @@ struct upt_neigh {
 	uint32_t nheld;
 };
 
+struct upt_defrag;
+
 struct upt_hold {
 	int32_t next; /* free list / per-neighbour queue */
 	uint32_t len;
@@ -107,6 +109,7 @@ struct upt_engine {
 
 	struct upt_ct_table *ct;
 	uint64_t ct_expire_cursor_work;
+	struct upt_defrag *defrag; /* reassembly queues (defrag.c) */
 	struct upt_nat_env nat;
 
 	struct upt_rules *rules;
@@ -135,6 +138,12 @@ struct upt_walk {
 	const struct upt_route *rt;
 	bool locally_generated;   /* came from upt_engine_output or the engine itself */
 	bool ct_attached;         /* conntrack decided before OUTPUT (engine-built RST) */
+	/* Reassembled here (defrag.c): the walk runs on the engine's copy in pkt, and
+	 * its outcome is handed back to the caller's frame `orig` at the end. */
+	struct upt_pkt *orig;
+	uint16_t frag_max_size;   /* IPCB frag_max_size: largest fragment received */
+	bool frag_pmtu;           /* IPSKB_FRAG_PMTU: that fragment had DF */
+	bool ignore_df;           /* skb->ignore_df: set on reassembled datagrams */
 };
 
 static inline struct upt_iface *upt_iface_get(struct upt_engine *eng, uint32_t ifindex)
@@ -185,6 +194,15 @@ void upt_path_send_local(struct upt_engine *eng, uint8_t *buf, uint32_t cap, uin
 void upt_path_trace(struct upt_engine *eng, unsigned kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void upt_path_count_drop(struct upt_engine *eng, unsigned reason);
+
+/*
+ * frag_out.c: ip_fragment/ip_do_fragment for the packet of w leaving through
+ * an MTU of `mtu` (called when it is longer, or frag_max_size is set): the
+ * pieces go to the neighbour layer.  Returns the walk's result: HELD (reason
+ * FRAG_SENT, or NEIGH_HELD when a piece waits for the next hop) or DROPPED.
+ */
+unsigned upt_frag_output(struct upt_engine *eng, struct upt_walk *w, uint32_t mtu, uint64_t now,
+			 uint16_t *reason);
 
 /* icmp_peer.c: may an ICMP error of this type go to daddr now?  Spends its tokens if so. */
 bool upt_icmp_peer_allow(struct upt_engine *eng, uint8_t type, uint8_t code, uint32_t daddr,

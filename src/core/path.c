@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/defrag.h"
 #include "core/engine.h"
 
 static bool tracing(const struct upt_engine *eng)
@@ -89,18 +90,41 @@ static void walk_init(struct upt_walk *w, struct upt_engine *eng, struct upt_pkt
 	pkt->out_ifindex = 0;
 }
 
+/*
+ * A reassembled datagram walked in the engine's buffer.  What leaves as
+ * fragments went out through emit; a frame the caller must see (delivered
+ * locally, or forwarded whole) is copied into the caller's buffer at its
+ * offset.  False when it does not fit there.
+ */
+static bool reasm_hand_back(struct upt_walk *w, unsigned result)
+{
+	struct upt_pkt *o = w->orig, *pkt = w->pkt;
+
+	if (result != UPT_PKT_LOCAL && result != UPT_PKT_FORWARDED && result != UPT_PKT_SENT)
+		return true;
+	if (o->off > o->cap || pkt->len > o->cap - o->off)
+		return false;
+	memmove(o->buf + o->off, pkt->buf + pkt->off, pkt->len);
+	o->len = pkt->len;
+	return true;
+}
+
 /* The end of every walk. */
 static void finish(struct upt_walk *w, unsigned result, unsigned reason)
 {
 	struct upt_engine *eng = w->eng;
 	struct upt_pkt *pkt = w->pkt;
 
-	pkt->result = (uint8_t)result;
-	pkt->reason = (uint16_t)reason;
-	pkt->mark = w->x.mark;
 	/* A target grew the frame in place (TCPMSS adding an MSS option). */
 	if (w->d.frame == pkt->buf + pkt->off && w->d.frame_len > pkt->len)
 		pkt->len = w->d.frame_len;
+	if (w->orig && !reasm_hand_back(w, result)) {
+		result = UPT_PKT_DROPPED;
+		reason = UPT_DROP_DEFRAG_NO_ROOM;
+	}
+	pkt->result = (uint8_t)result;
+	pkt->reason = (uint16_t)reason;
+	pkt->mark = w->x.mark;
 	if (result == UPT_PKT_DROPPED || result == UPT_PKT_HELD) {
 		if (result == UPT_PKT_DROPPED)
 			upt_path_count_drop(eng, reason);
@@ -130,6 +154,12 @@ static void finish(struct upt_walk *w, unsigned result, unsigned reason)
 			snprintf(text, sizeof(text), "%s", upt_pkt_result_str(result));
 		ev.text = text;
 		trace_ev(eng, &ev);
+	}
+	if (w->orig) {
+		w->orig->result = pkt->result;
+		w->orig->reason = pkt->reason;
+		w->orig->mark = pkt->mark;
+		w->orig->out_ifindex = pkt->out_ifindex;
 	}
 }
 
@@ -358,6 +388,13 @@ static void post_routing(struct upt_walk *w, unsigned result)
 		local_in(w);
 		return;
 	}
+	/* ip_finish_output: too long for the link, or reassembled here. */
+	if (out && (w->d.ip_len > out->mtu || w->frag_max_size)) {
+		unsigned r = upt_frag_output(w->eng, w, out->mtu, w->x.now, &reason);
+
+		finish(w, r, reason);
+		return;
+	}
 	switch (upt_neigh_output(w->eng, w, w->x.now, &reason)) {
 	case UPT_NEIGH_OUT_READY:
 		finish(w, result, UPT_DROP_NONE);
@@ -380,6 +417,16 @@ static void local_in(struct upt_walk *w)
 	finish(w, UPT_PKT_LOCAL, UPT_DROP_NONE);
 }
 
+/* ip_exceeds_mtu: too big with DF (without DF it is fragmented on output). */
+static bool exceeds_mtu(const struct upt_walk *w, uint32_t mtu)
+{
+	if (w->d.ip_len <= mtu || !(w->d.frag_off & UPT_IP_DF))
+		return false;
+	if (w->frag_max_size > mtu)
+		return true;
+	return !w->ignore_df;
+}
+
 static void forward(struct upt_walk *w)
 {
 	struct upt_engine *eng = w->eng;
@@ -391,10 +438,8 @@ static void forward(struct upt_walk *w)
 		finish(w, UPT_PKT_DROPPED, UPT_DROP_TTL_EXCEEDED);
 		return;
 	}
-	if (out && w->d.ip_len > out->mtu) {
-		if (w->d.frag_off & UPT_IP_DF)
-			upt_icmp_send(eng, w, UPT_ICMP_DEST_UNREACH, 4, out->mtu, w->x.now);
-		/* Without DF the kernel would fragment; fragmentation is not implemented. */
+	if (out && exceeds_mtu(w, out->mtu)) {
+		upt_icmp_send(eng, w, UPT_ICMP_DEST_UNREACH, 4, out->mtu, w->x.now);
 		finish(w, UPT_PKT_DROPPED, UPT_DROP_FRAG_NEEDED);
 		return;
 	}
@@ -476,8 +521,53 @@ static bool frame_is_for_us(const struct upt_iface *ifc, const uint8_t *frame)
 	return (frame[0] & 1) || memcmp(frame, ifc->mac, UPT_ETH_ALEN) == 0;
 }
 
+/*
+ * A received fragment: held (the caller's frame is done with: HELD, reason
+ * DEFRAG_HELD), dropped, or it completed a datagram, which then walks in
+ * the engine's buffer through rp in place of this fragment (true).
+ */
+static bool defrag_in(struct upt_walk *w, struct upt_pkt *rp)
+{
+	struct upt_defrag_out out;
+	uint16_t reason;
+
+	switch (upt_defrag_add(w->eng->defrag, &w->d, w->x.now, &out, &reason)) {
+	case UPT_DEFRAG_HELD:
+		finish(w, UPT_PKT_HELD, reason);
+		return false;
+	case UPT_DEFRAG_DONE:
+		break;
+	default:
+		finish(w, UPT_PKT_DROPPED, reason);
+		return false;
+	}
+	*rp = *w->pkt;
+	rp->buf = out.buf;
+	rp->cap = out.cap;
+	rp->off = out.off;
+	rp->len = out.len;
+	w->orig = w->pkt;
+	w->pkt = rp;
+	w->x.frame_cap = rp->cap - rp->off;
+	w->frag_max_size = out.frag_max_size;
+	w->frag_pmtu = out.frag_pmtu;
+	w->ignore_df = true;
+	if (upt_pkt_parse_eth(&w->d, rp->buf + rp->off, rp->len) != 0) {
+		finish(w, UPT_PKT_DROPPED, UPT_DROP_INTERNAL);
+		return false;
+	}
+	if (tracing(w->eng)) {
+		char text[256];
+
+		upt_pkt_summary(&w->d, text, sizeof(text));
+		upt_path_trace(w->eng, UPT_TRACE_RECEIVE, "reassembled: %s", text);
+	}
+	return true;
+}
+
 static void process_one(struct upt_engine *eng, struct upt_pkt *pkt, uint64_t now)
 {
+	struct upt_pkt rp;
 	struct upt_walk w;
 	struct upt_iface *ifc;
 	uint32_t ifindex;
@@ -530,10 +620,10 @@ static void process_one(struct upt_engine *eng, struct upt_pkt *pkt, uint64_t no
 		finish(&w, UPT_PKT_DROPPED, UPT_DROP_ETH_NOT_FOR_US);
 		return;
 	}
-	if (w.d.is_fragment) {
-		finish(&w, UPT_PKT_DROPPED, UPT_DROP_IP_FRAGMENT);
+	/* nf_defrag_ipv4 runs ahead of raw, and only while conntrack does. */
+	if (w.d.is_fragment && eng->rs && upt_ruleset_needs_conntrack(eng->rs) &&
+	    !defrag_in(&w, &rp))
 		return;
-	}
 	w.x.in_ifindex = ifindex;
 	w.x.in_name = ifc->name;
 

@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * IPv4 reassembly (the kernel's ip_defrag / inet_fragment, conntrack user).
+ *
+ * Theory of operation:
+ *   - A queue is keyed by (saddr, daddr, IP ID, protocol) and lives from its
+ *     first fragment until the datagram completes, the queue is killed
+ *     (a bad or overlapping fragment) or ipfrag_time runs out: the deadline
+ *     is set once when the queue is created and never pushed back.
+ *   - Each fragment's end is offset + payload; a fragment with MF set has
+ *     its payload cut down to a multiple of 8.  The last fragment (MF clear)
+ *     fixes the datagram's length: a last fragment that ends before data we
+ *     already hold, a second last fragment with another end, data beyond a
+ *     known end, or an empty fragment kill the whole queue.
+ *   - Placement follows inet_frag_queue_insert: fragments are kept as runs
+ *     (a fragment that starts where the highest one ends extends its run;
+ *     any other forms a new run).  A fragment wholly inside one run is a
+ *     duplicate: it alone is dropped.  Any other overlap kills the queue
+ *     (RFC 5722 behaviour of current kernels).
+ *   - Complete when the first (offset 0) and last fragments are in and the
+ *     payload bytes held equal the length.  The datagram gets the first
+ *     fragment's L2 and IP headers, total length, frag_off DF when the
+ *     largest fragment carried DF (else 0), the TOS ORed with CE when
+ *     fragments mixed CE and ECT, and a fresh header checksum.  Mixing
+ *     Not-ECT with any ECN codepoint, or a datagram above 65535 bytes, fails
+ *     the reassembly (the queue is gone either way).
+ *   - frag_max_size (the largest fragment, header included) and whether it
+ *     had DF go with the datagram: refragmentation uses them.
+ *
+ * Not modelled: ipfrag_max_dist (the per-source "too far apart" reset,
+ * which needs the inet_peer cache) and vif (l3mdev) in the key.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/defrag.h"
+#include "pkt/csum.h"
+#include "uptables/uptables.h"
+
+#define FRAG_FIRST_IN 0x1u
+#define FRAG_LAST_IN  0x2u
+#define PAYLOAD_MAX   65535u /* bytes of payload a queue stores */
+
+/* ipq->ecn bits: one per ECN codepoint seen (ip4_frag_ecn). */
+#define ECN_NOT_ECT 0x1u
+#define ECN_ECT_1   0x2u
+#define ECN_ECT_0   0x4u
+#define ECN_CE      0x8u
+
+struct run {
+	uint32_t start, end;
+};
+
+struct queue {
+	bool used;
+	uint32_t saddr, daddr;
+	uint16_t id;
+	uint8_t proto;
+	uint8_t flags;      /* FRAG_FIRST_IN | FRAG_LAST_IN */
+	uint8_t ecn;        /* ECN_* seen */
+	uint64_t deadline;
+	uint32_t len;       /* datagram payload length (known once LAST_IN; else max end) */
+	uint32_t meat;      /* payload bytes held */
+	uint32_t nfrags;    /* fragments held (for drop counts) */
+	uint16_t max_size, max_df_size;
+	uint16_t hlen;      /* first fragment's IHL * 4 */
+	uint16_t l2_len;    /* first fragment's L2 header length */
+	uint8_t hdr[UPT_ETH_HLEN + UPT_VLAN_HLEN + 60]; /* first fragment's L2 + IP header */
+	unsigned nruns;
+	struct run runs[UPT_DEFRAG_RUNS]; /* sorted by start; the last is the highest */
+	uint8_t *data;      /* PAYLOAD_MAX bytes */
+};
+
+struct upt_defrag {
+	uint64_t *drops;
+	unsigned used;
+	struct queue q[UPT_DEFRAG_QUEUES];
+	uint8_t *payload;   /* UPT_DEFRAG_QUEUES * PAYLOAD_MAX */
+	uint8_t out[UPT_DEFRAG_FRAME];
+	uint8_t frag[UPT_DEFRAG_FRAME];
+};
+
+int upt_defrag_create(uint64_t *drops, struct upt_defrag **out)
+{
+	struct upt_defrag *df;
+	unsigned i;
+
+	*out = NULL;
+	df = calloc(1, sizeof(*df));
+	if (!df)
+		return -ENOMEM;
+	df->payload = malloc((size_t)UPT_DEFRAG_QUEUES * PAYLOAD_MAX);
+	if (!df->payload) {
+		free(df);
+		return -ENOMEM;
+	}
+	for (i = 0; i < UPT_DEFRAG_QUEUES; i++)
+		df->q[i].data = df->payload + (size_t)i * PAYLOAD_MAX;
+	df->drops = drops;
+	*out = df;
+	return 0;
+}
+
+void upt_defrag_destroy(struct upt_defrag *df)
+{
+	if (!df)
+		return;
+	free(df->payload);
+	free(df);
+}
+
+unsigned upt_defrag_queue_count(const struct upt_defrag *df)
+{
+	return df->used;
+}
+
+uint8_t *upt_defrag_frag_buf(struct upt_defrag *df)
+{
+	return df->frag;
+}
+
+static void count(struct upt_defrag *df, unsigned reason, uint64_t n)
+{
+	if (df->drops && reason < UPT_DROP__COUNT)
+		df->drops[reason] += n;
+}
+
+/* inet_frag_kill + destroy: the held fragments go, each counted under reason. */
+static void queue_kill(struct upt_defrag *df, struct queue *q, unsigned reason)
+{
+	count(df, reason, q->nfrags);
+	q->used = false;
+	df->used--;
+}
+
+void upt_defrag_expire(struct upt_defrag *df, uint64_t now)
+{
+	unsigned i;
+
+	for (i = 0; i < UPT_DEFRAG_QUEUES; i++)
+		if (df->q[i].used && now >= df->q[i].deadline)
+			queue_kill(df, &df->q[i], UPT_DROP_DEFRAG_TIMEOUT);
+}
+
+static struct queue *queue_find(struct upt_defrag *df, const struct upt_pdesc *d, uint64_t now)
+{
+	struct queue *free_q = NULL;
+	unsigned i;
+
+	for (i = 0; i < UPT_DEFRAG_QUEUES; i++) {
+		struct queue *q = &df->q[i];
+
+		if (q->used && now >= q->deadline)
+			queue_kill(df, q, UPT_DROP_DEFRAG_TIMEOUT); /* its timer fired before now */
+		if (!q->used) {
+			if (!free_q)
+				free_q = q;
+			continue;
+		}
+		if (q->saddr == d->saddr && q->daddr == d->daddr && q->id == d->ip_id &&
+		    q->proto == d->proto)
+			return q;
+	}
+	if (!free_q)
+		return NULL;
+	free_q->used = true;
+	free_q->saddr = d->saddr;
+	free_q->daddr = d->daddr;
+	free_q->id = d->ip_id;
+	free_q->proto = d->proto;
+	free_q->flags = 0;
+	free_q->ecn = 0;
+	free_q->deadline = now + UPT_DEFRAG_TIME_NS;
+	free_q->len = free_q->meat = free_q->nfrags = 0;
+	free_q->max_size = free_q->max_df_size = 0;
+	free_q->hlen = free_q->l2_len = 0;
+	free_q->nruns = 0;
+	df->used++;
+	return free_q;
+}
+
+enum insert_res { INSERT_OK, INSERT_DUP, INSERT_OVERLAP, INSERT_FULL };
+
+/* inet_frag_queue_insert, on runs. */
+static enum insert_res run_insert(struct queue *q, uint32_t offset, uint32_t end)
+{
+	struct run *tail = q->nruns ? &q->runs[q->nruns - 1] : NULL;
+	unsigned i;
+
+	if (!tail || tail->end < end) {
+		/* Goes after everything held (the common, in-order case). */
+		if (tail && offset < tail->end)
+			return INSERT_OVERLAP;
+		if (tail && offset == tail->end) {
+			tail->end = end;
+			return INSERT_OK;
+		}
+		if (q->nruns == UPT_DEFRAG_RUNS)
+			return INSERT_FULL;
+		q->runs[q->nruns].start = offset;
+		q->runs[q->nruns].end = end;
+		q->nruns++;
+		return INSERT_OK;
+	}
+	for (i = 0; i < q->nruns; i++) {
+		const struct run *r = &q->runs[i];
+
+		if (end <= r->start)
+			break;
+		if (offset >= r->end)
+			continue;
+		if (offset >= r->start && end <= r->end)
+			return INSERT_DUP;
+		return INSERT_OVERLAP;
+	}
+	/* A new run before runs[i], never merged with its neighbours. */
+	if (q->nruns == UPT_DEFRAG_RUNS)
+		return INSERT_FULL;
+	memmove(&q->runs[i + 1], &q->runs[i], (q->nruns - i) * sizeof(q->runs[0]));
+	q->runs[i].start = offset;
+	q->runs[i].end = end;
+	q->nruns++;
+	return INSERT_OK;
+}
+
+/* ip_frag_ecn_table: 0xff fails the datagram, else bits ORed into the TOS. */
+static unsigned ecn_merge(uint8_t seen)
+{
+	if ((seen & ECN_NOT_ECT) && (seen & ~ECN_NOT_ECT))
+		return 0xff;
+	if ((seen & ECN_CE) && (seen & (ECN_ECT_0 | ECN_ECT_1)))
+		return 3; /* INET_ECN_CE */
+	return 0;
+}
+
+/* ip_frag_reasm: the queue is gone whatever happens. */
+static enum upt_defrag_res reassemble(struct upt_defrag *df, struct queue *q,
+				      struct upt_defrag_out *out, uint16_t *reason)
+{
+	unsigned ecn = ecn_merge(q->ecn);
+	uint32_t len = q->hlen + q->len, off = UPT_DEFRAG_HEADROOM;
+	uint8_t *ip;
+	uint16_t sum;
+
+	/* The current fragment is in the queue: it is counted by the caller. */
+	q->nfrags--;
+	if (ecn == 0xff) {
+		*reason = UPT_DROP_DEFRAG_ECN;
+		queue_kill(df, q, *reason);
+		return UPT_DEFRAG_DROP;
+	}
+	if (len > 65535) {
+		*reason = UPT_DROP_DEFRAG_OVERSIZE;
+		queue_kill(df, q, *reason);
+		return UPT_DEFRAG_DROP;
+	}
+	memcpy(df->out + off, q->hdr, q->l2_len + q->hlen);
+	memcpy(df->out + off + q->l2_len + q->hlen, q->data, q->len);
+	ip = df->out + off + q->l2_len;
+	ip[2] = (uint8_t)(len >> 8);
+	ip[3] = (uint8_t)len;
+	ip[1] |= (uint8_t)ecn;
+	/* DF only when the largest fragment had it (and then refragmenting is forced). */
+	ip[6] = q->max_df_size == q->max_size ? (uint8_t)(UPT_IP_DF >> 8) : 0;
+	ip[7] = 0;
+	ip[10] = ip[11] = 0;
+	sum = upt_csum_fold(upt_csum_partial(ip, q->hlen, 0));
+	ip[10] = (uint8_t)(sum >> 8);
+	ip[11] = (uint8_t)sum;
+	out->buf = df->out;
+	out->cap = sizeof(df->out);
+	out->off = off;
+	out->len = q->l2_len + len;
+	out->frag_max_size = q->max_df_size > q->max_size ? q->max_df_size : q->max_size;
+	out->frag_pmtu = q->max_df_size == q->max_size;
+	q->nfrags = 0;
+	queue_kill(df, q, UPT_DROP_NONE);
+	return UPT_DEFRAG_DONE;
+}
+
+enum upt_defrag_res upt_defrag_add(struct upt_defrag *df, const struct upt_pdesc *d, uint64_t now,
+				   struct upt_defrag_out *out, uint16_t *reason)
+{
+	const uint8_t *ip = d->frame + d->l2_len;
+	uint32_t offset = (uint32_t)(d->frag_off & UPT_IP_OFFMASK) << 3;
+	uint32_t end = offset + d->ip_len - d->l3_len;
+	uint32_t fragsize;
+	struct queue *q;
+
+	*reason = UPT_DROP_NONE;
+	q = queue_find(df, d, now);
+	if (!q) {
+		*reason = UPT_DROP_DEFRAG_NO_QUEUE;
+		return UPT_DEFRAG_DROP;
+	}
+	if (!(d->frag_off & UPT_IP_MF)) {
+		/* The last fragment: nothing may lie beyond it, and only one end. */
+		if (end < q->len || ((q->flags & FRAG_LAST_IN) && end != q->len))
+			goto kill_invalid;
+		q->flags |= FRAG_LAST_IN;
+		q->len = end;
+	} else {
+		end &= ~7u;
+		if (end > q->len) {
+			if (q->flags & FRAG_LAST_IN)
+				goto kill_invalid;
+			q->len = end;
+		}
+	}
+	if (end == offset)
+		goto kill_invalid;
+	switch (run_insert(q, offset, end)) {
+	case INSERT_OK:
+		break;
+	case INSERT_DUP:
+		*reason = UPT_DROP_DEFRAG_DUP;
+		return UPT_DEFRAG_DROP;
+	case INSERT_OVERLAP:
+		*reason = UPT_DROP_DEFRAG_OVERLAP;
+		queue_kill(df, q, *reason);
+		return UPT_DEFRAG_DROP;
+	default:
+		*reason = UPT_DROP_DEFRAG_NO_QUEUE;
+		return UPT_DEFRAG_DROP;
+	}
+	/* Bytes past 64 KiB can never be part of a valid datagram: not stored. */
+	if (offset < PAYLOAD_MAX)
+		memcpy(q->data + offset, ip + d->l3_len,
+		       (end < PAYLOAD_MAX ? end : PAYLOAD_MAX) - offset);
+	q->meat += end - offset;
+	q->nfrags++;
+	q->ecn |= (uint8_t)(1u << (d->tos & 3));
+	if (offset == 0) {
+		q->flags |= FRAG_FIRST_IN;
+		q->l2_len = d->l2_len;
+		q->hlen = d->l3_len;
+		memcpy(q->hdr, d->frame, (size_t)d->l2_len + d->l3_len);
+	}
+	fragsize = end - offset + d->l3_len;
+	if (fragsize > q->max_size)
+		q->max_size = (uint16_t)fragsize;
+	if ((d->frag_off & UPT_IP_DF) && fragsize > q->max_df_size)
+		q->max_df_size = (uint16_t)fragsize;
+	if (q->flags == (FRAG_FIRST_IN | FRAG_LAST_IN) && q->meat == q->len)
+		return reassemble(df, q, out, reason);
+	*reason = UPT_DROP_DEFRAG_HELD;
+	return UPT_DEFRAG_HELD;
+
+kill_invalid:
+	*reason = UPT_DROP_DEFRAG_INVALID;
+	queue_kill(df, q, *reason);
+	return UPT_DEFRAG_DROP;
+}
