@@ -44,6 +44,8 @@ static const char *const implemented_files[] = {
     /* rate group */
     "libxt_limit.t", "libxt_hashlimit.t", "libxt_quota.t", "libipt_recent.t", "libxt_recent.t",
     "libxt_statistic.t", "libxt_time.t", "libxt_owner.t", "libxt_NFLOG.t", "libxt_TRACE.t",
+    /* transport-protocol group */
+    "libxt_sctp.t", "libxt_dccp.t", "libxt_esp.t", "libxt_ipcomp.t",
 };
 
 struct totals {
