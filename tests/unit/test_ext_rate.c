@@ -1093,6 +1093,7 @@ TEST(hashlimit_listing_and_refusals)
 	    "--hashlimit-upto 100b/s --hashlimit-burst 10 --hashlimit-name i",
 	    "--hashlimit-upto 4/s --hashlimit-above 5/s --hashlimit-name k",
 	    "--hashlimit-upto 4/s --hashlimit-name \"a b\"",
+	    "--hashlimit-upto 15b/s --hashlimit-name z", /* iptables lists "0b/s" */
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct ext e = parse_ext(false, "hashlimit", bad[i]);

@@ -206,6 +206,9 @@ static int parse_bytes(const char *rate, uint64_t *avg)
 	tmp = bytes_to_cost(tmp * factor(b[-1]));
 	if (tmp == 0)
 		return -1;
+	/* Under 16 b/s iptables lists "0b/s", which no restore reads back. */
+	if (cost_to_bytes(tmp) == 0)
+		return -2;
 	*avg = tmp;
 	return 1;
 }
@@ -276,6 +279,9 @@ static int hl_parse(void *data, unsigned id, bool invert, const char *arg, struc
 			h->mult = BYTE_EXPIRE;
 			return 0;
 		}
+		if (rc == -2)
+			return upt_xt_error(p, "uptables: extension \"hashlimit\" byte rates under "
+					       "16b/s are not supported");
 		if (rc == 0)
 			rc = parse_rate(arg, &c->avg, &h->mult);
 		if (rc < 0)
