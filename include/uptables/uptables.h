@@ -16,6 +16,14 @@
  * dropped with a reason.  Frames the engine originates (ICMP errors, TCP
  * resets, ARP replies and requests, frames released from the neighbour
  * queue) are handed to the config's emit callback as they are produced.
+ *
+ * Fragments (while conntrack runs, as the kernel's nf_defrag_ipv4): each
+ * fragment that does not complete its datagram is HELD (DEFRAG_HELD) or
+ * DROPPED.  The one that completes it reports the whole datagram's fate;
+ * the datagram itself lives in the engine's buffer: delivered locally it
+ * is copied into the caller's frame (DROPPED, DEFRAG_NO_ROOM, when it does
+ * not fit), forwarded it leaves as fragments again through emit (HELD,
+ * FRAG_SENT), as does any packet longer than the egress MTU without DF.
  */
 #ifndef UPTABLES_UPTABLES_H
 #define UPTABLES_UPTABLES_H
@@ -69,7 +77,10 @@ enum upt_pkt_result {
 	UPT_PKT_FORWARDED,   /* leaves .out_ifindex; frame rewritten in place */
 	UPT_PKT_LOCAL,       /* delivered to the host (frame as it reached INPUT's end) */
 	UPT_PKT_SENT,        /* locally generated packet (upt_engine_output) leaves .out_ifindex */
-	UPT_PKT_HELD,        /* copied into the neighbour queue; will come out via emit */
+	UPT_PKT_HELD,        /* the caller's frame is done with; what leaves comes out via emit:
+			      * NEIGH_HELD: copied into the neighbour queue;
+			      * DEFRAG_HELD: a fragment kept for reassembly;
+			      * FRAG_SENT: the packet left as fragments through emit */
 	UPT_PKT_CONSUMED,    /* handled by the engine itself (ARP) */
 };
 
@@ -193,7 +204,7 @@ int upt_engine_save(const struct upt_engine *eng, const char *table, unsigned fl
 void upt_engine_process(struct upt_engine *eng, struct upt_pkt *pkts, unsigned n, uint64_t now);
 /* Locally generated IPv4 packets (frame starts at the IP header): OUTPUT, POSTROUTING. */
 void upt_engine_output(struct upt_engine *eng, struct upt_pkt *pkts, unsigned n, uint64_t now);
-/* Timers: conntrack expiry (bounded work), neighbour queue timeouts. */
+/* Timers: conntrack expiry (bounded work), reassembly timeouts, neighbour queue timeouts. */
 void upt_engine_tick(struct upt_engine *eng, uint64_t now);
 
 /* Conntrack table as /proc/net/nf_conntrack text; malloc'ed, caller frees. */

@@ -718,6 +718,11 @@ static void output_one(struct upt_engine *eng, struct upt_pkt *pkt, uint64_t now
 		finish(&w, UPT_PKT_DROPPED, (unsigned)rc);
 		return;
 	}
+	/* The kernel would reassemble at OUTPUT too (defrag user CONNTRACK_OUT): not done here. */
+	if (w.d.is_fragment && eng->rs && upt_ruleset_needs_conntrack(eng->rs)) {
+		finish(&w, UPT_PKT_DROPPED, UPT_DROP_IP_FRAGMENT);
+		return;
+	}
 	output_walk(&w);
 }
 

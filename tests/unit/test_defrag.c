@@ -604,6 +604,43 @@ TEST(without_conntrack_fragments_are_forwarded_one_by_one)
 	upt_engine_destroy(eng);
 }
 
+TEST(locally_generated_packets_are_fragmented_too_but_not_reassembled)
+{
+	static uint8_t w[BIG];
+	struct upt_engine *eng = gateway(port_forward, "1000");
+	struct upt_pkt p = {.buf = pbuf, .cap = sizeof(pbuf), .off = UPT_PKT_HEADROOM};
+	struct frame f;
+	size_t n;
+
+	frame_init(&f, UPT_IPPROTO_UDP, "192.168.1.1", 7000, "192.168.1.2", 7000);
+	f.no_eth = true;
+	f.payload = payload;
+	f.payload_len = 1472;
+	n = frame_build(&f, w, sizeof(w));
+	memcpy(pbuf + p.off, w, n);
+	p.len = (uint32_t)n;
+	upt_engine_output(eng, &p, 1, NS);
+	CHECK_EQ(p.result, UPT_PKT_HELD);
+	CHECK_EQ(p.reason, UPT_DROP_FRAG_SENT);
+	CHECK_EQ(nsent, 2);
+	CHECK_EQ(sent[0].len, 14 + 20 + 976);
+	CHECK_EQ(rd16(sent[0].frame + 14 + 6), 0x2000);
+	CHECK_EQ(sent[1].len, 14 + 20 + 504);
+	CHECK_EQ(rd16(sent[1].frame + 14 + 6), 976 / 8);
+	/* A fragment handed to OUTPUT while conntrack runs: the kernel would
+	 * reassemble it there; the engine refuses it, saying so. */
+	f.mf = true;
+	f.payload_len = 64;
+	n = frame_build(&f, w, sizeof(w));
+	p.off = UPT_PKT_HEADROOM;
+	memcpy(pbuf + p.off, w, n);
+	p.len = (uint32_t)n;
+	upt_engine_output(eng, &p, 1, NS);
+	CHECK_EQ(p.result, UPT_PKT_DROPPED);
+	CHECK_EQ(p.reason, UPT_DROP_IP_FRAGMENT);
+	upt_engine_destroy(eng);
+}
+
 int main(void)
 {
 	size_t i;
@@ -627,5 +664,6 @@ int main(void)
 	RUN(ecn_codepoints_merge_as_rfc_3168_says);
 	RUN(local_delivery_gets_the_whole_datagram);
 	RUN(without_conntrack_fragments_are_forwarded_one_by_one);
+	RUN(locally_generated_packets_are_fragmented_too_but_not_reassembled);
 	return check_report("test_defrag");
 }
