@@ -29,8 +29,10 @@ struct upt_ct_table *upt_xt_ct_table(struct upt_xt_pkt *p)
 
 /*
  * The kernel's connbytes checkentry turns conntrack accounting on for the
- * network namespace (and it stays on).  Called before a compiled ruleset
- * replaces the running one, so a failure leaves the old one in place.
+ * network namespace (and it stays on); connlabel's allocates the label
+ * storage (nf_connlabels_get; kept here once allocated).  Called before a
+ * compiled ruleset replaces the running one, so a failure leaves the old
+ * one in place.
  */
 int upt_xt_conn_prepare(struct upt_engine *eng, const struct upt_ruleset *rs)
 {
@@ -38,9 +40,17 @@ int upt_xt_conn_prepare(struct upt_engine *eng, const struct upt_ruleset *rs)
 		const struct upt_ctable *ct = &rs->t[t];
 
 		for (uint32_t i = 0; ct->present && i < ct->nentries; i++)
-			for (unsigned k = 0; k < ct->e[i].nmatches; k++)
-				if (strcmp(ct->e[i].matches[k].ops->name, "connbytes") == 0)
-					return upt_ct_acct_enable(eng->ct);
+			for (unsigned k = 0; k < ct->e[i].nmatches; k++) {
+				const char *name = ct->e[i].matches[k].ops->name;
+				int rc = 0;
+
+				if (strcmp(name, "connbytes") == 0)
+					rc = upt_ct_acct_enable(eng->ct);
+				else if (strcmp(name, "connlabel") == 0)
+					rc = upt_ct_labels_enable(eng->ct);
+				if (rc)
+					return rc;
+			}
 	}
 	return 0;
 }

@@ -278,6 +278,23 @@ int upt_ct_format_proc_acct(const struct upt_ct *ct, const struct upt_ct_acct *a
 			    char *buf, size_t len);
 
 /*
+ * Connection labels (the kernel's nf_conntrack_labels, used by -m connlabel):
+ * 128 bits per connection, in a side array (labels.c) that
+ * upt_ct_labels_enable() allocates when a ruleset uses labels; connections
+ * created before that have none, as kernel entries created without the
+ * labels extension.
+ */
+#define UPT_CT_LABEL_BITS 128
+struct upt_ct_labels {
+	uint32_t bits[UPT_CT_LABEL_BITS / 32]; /* bit n: word n / 32, bit n % 32 */
+	uint32_t id;                           /* upt_ct.id of the owner; 0: none */
+};
+/* 0, or -ENOMEM. Not on the packet path. */
+int upt_ct_labels_enable(struct upt_ct_table *t);
+/* The entry's labels; NULL when it has none. */
+struct upt_ct_labels *upt_ct_labels_get(struct upt_ct_table *t, const struct upt_ct *ct);
+
+/*
  * One line of /proc/net/nf_conntrack, without the trailing newline, exactly
  * as the kernel prints it.  Returns the length (like snprintf).
  */

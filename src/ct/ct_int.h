@@ -74,6 +74,7 @@ struct upt_ct_table {
 	uint64_t key[2];	/* SipHash key */
 	struct upt_ct_stats stats;
 	struct upt_ct_acct *acct; /* NULL until upt_ct_acct_enable(); indexed like pool */
+	struct upt_ct_labels *labels; /* NULL until upt_ct_labels_enable(); indexed like pool */
 	struct upt_ct_sysctl sys;
 };
 
@@ -82,6 +83,9 @@ struct upt_ct_table {
 int upt_ct_acct_alloc(struct upt_ct_table *t);
 void upt_ct_acct_new(struct upt_ct_table *t, const struct upt_ct *ct);
 void upt_ct_acct_add(struct upt_ct_table *t, const struct upt_ct *ct, unsigned dir, uint32_t len);
+
+/* labels.c: a new entry gets an empty label set when labels are in use. */
+void upt_ct_labels_new(struct upt_ct_table *t, const struct upt_ct *ct);
 
 /* How many pool entries one early-drop attempt may look at. */
 #define UPT_CT_EVICT_SCAN 64

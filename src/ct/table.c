@@ -245,6 +245,7 @@ void upt_ct_table_destroy(struct upt_ct_table *t)
 	free(t->slots);
 	free(t->pool);
 	free(t->acct);
+	free(t->labels);
 	free(t);
 }
 

@@ -105,6 +105,7 @@ void upt_ct_in(struct upt_ct_table *t, struct upt_pdesc *d, unsigned hook, uint1
 			upt_tuple_invert(&tu, &ct->tuple[UPT_CT_DIR_REPLY]);
 			ctinfo = UPT_CTINFO_NEW;
 			upt_ct_acct_new(t, ct);
+			upt_ct_labels_new(t, ct);
 		}
 		p.dir = (uint8_t)dir;
 

@@ -52,6 +52,10 @@ struct upt_xt_pkt {
 	const char *in_name;   /* "" when none */
 	const char *out_name;  /* "" when none */
 	uint32_t mark;         /* skb->mark; MARK writes it */
+	uint32_t priority;     /* skb->priority; CLASSIFY writes it.  Nothing reads it yet: the
+				* engine has no qdisc (a gateway without tc classes) */
+	uint32_t cpu;          /* -m cpu: the processing CPU; 0, the engine runs on the caller's
+				* thread and has no CPU of its own unless the caller sets one */
 	uint64_t now;
 	bool hotdrop;          /* a match asks for the packet to be dropped */
 	bool untrack;          /* raw table NOTRACK / CT --notrack asked for this */

@@ -44,6 +44,9 @@ static const char *const implemented_files[] = {
     /* rate group */
     "libxt_limit.t", "libxt_hashlimit.t", "libxt_quota.t", "libipt_recent.t", "libxt_recent.t",
     "libxt_statistic.t", "libxt_time.t", "libxt_owner.t", "libxt_NFLOG.t", "libxt_TRACE.t",
+    /* misc group */
+    "libxt_NFQUEUE.t", "libxt_TCPOPTSTRIP.t", "libxt_CLASSIFY.t", "libipt_ECN.t", "libxt_HMARK.t",
+    "libxt_AUDIT.t", "libxt_cpu.t", "libxt_connlabel.t",
     /* transport-protocol group */
     "libxt_sctp.t", "libxt_dccp.t", "libxt_esp.t", "libxt_ipcomp.t",
 };
