@@ -67,7 +67,11 @@ static int walk(struct vstate *vs, unsigned ci, int level)
 		int di = upt_table_chain_index(vs->tm, r->chain);
 		if (di < 0 || vs->tm->chains[di]->hook >= 0) {
 			char msg[80];
-			snprintf(msg, sizeof(msg), "Chain '%s' does not exist", r->chain);
+			if (upt_ext_is_iptables_name(r->chain))
+				snprintf(msg, sizeof(msg), "extension \"%s\" is not supported",
+					 r->chain);
+			else
+				snprintf(msg, sizeof(msg), "Chain '%s' does not exist", r->chain);
 			return verr(vs, r, c->name, msg);
 		}
 		if (vs->color[di] == GRAY)

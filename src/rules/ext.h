@@ -191,6 +191,8 @@ extern const struct upt_ext_group upt_ext_conn, upt_ext_packet, upt_ext_rate, up
 	upt_ext_misc;
 
 const struct upt_match_ops *upt_match_find(const char *name);
+/* Is this the name of an extension iptables has (implemented here or not)? */
+bool upt_ext_is_iptables_name(const char *name);
 const struct upt_target_ops *upt_target_find(const char *name);
 
 /*

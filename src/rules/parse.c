@@ -401,6 +401,8 @@ static int check_chain_dest(struct pstate *ps, const char *name)
 	if (!ps->tm)
 		return 0;
 	const struct upt_chain *c = upt_table_chain(ps->tm, name);
+	if (!c && upt_ext_is_iptables_name(name))
+		return perr(ps, "extension \"%s\" is not supported", name);
 	if (!c)
 		return perr(ps, "Chain '%s' does not exist", name);
 	if (c->hook >= 0)
@@ -742,6 +744,8 @@ static int base_option(struct pstate *ps, char c, const char *arg, bool invert)
 		if (invert)
 			return perr(ps, "unexpected ! flag before --match");
 		const struct upt_match_ops *m = upt_match_find(arg);
+		if (!m && upt_ext_is_iptables_name(arg))
+			return perr(ps, "extension \"%s\" is not supported", arg);
 		if (!m)
 			return perr(ps, "Couldn't load match `%s':No such file or directory", arg);
 		return load_match(ps, m);
