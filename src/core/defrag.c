@@ -48,8 +48,10 @@
 #define ECN_ECT_0   0x4u
 #define ECN_CE      0x8u
 
-struct run {
+/* One held fragment's payload; runs are what inet_frag_queue_insert compares against. */
+struct frag {
 	uint32_t start, end;
+	bool run_start; /* false: it extended the run of the fragment before it */
 };
 
 struct queue {
@@ -67,8 +69,7 @@ struct queue {
 	uint16_t hlen;      /* first fragment's IHL * 4 */
 	uint16_t l2_len;    /* first fragment's L2 header length */
 	uint8_t hdr[UPT_ETH_HLEN + UPT_VLAN_HLEN + 60]; /* first fragment's L2 + IP header */
-	unsigned nruns;
-	struct run runs[UPT_DEFRAG_RUNS]; /* sorted by start; the last is the highest */
+	struct frag frags[UPT_DEFRAG_FRAGS]; /* sorted by start; runs contiguous; nfrags of them */
 	uint8_t *data;      /* PAYLOAD_MAX bytes */
 };
 
@@ -78,6 +79,7 @@ struct upt_defrag {
 	struct queue q[UPT_DEFRAG_QUEUES];
 	uint8_t *payload;   /* UPT_DEFRAG_QUEUES * PAYLOAD_MAX */
 	uint8_t out[UPT_DEFRAG_FRAME];
+	uint16_t out_sizes[UPT_DEFRAG_FRAGS];
 	uint8_t frag[UPT_DEFRAG_FRAME];
 };
 
@@ -175,52 +177,57 @@ static struct queue *queue_find(struct upt_defrag *df, const struct upt_pdesc *d
 	free_q->len = free_q->meat = free_q->nfrags = 0;
 	free_q->max_size = free_q->max_df_size = 0;
 	free_q->hlen = free_q->l2_len = 0;
-	free_q->nruns = 0;
 	df->used++;
 	return free_q;
 }
 
 enum insert_res { INSERT_OK, INSERT_DUP, INSERT_OVERLAP, INSERT_FULL };
 
-/* inet_frag_queue_insert, on runs. */
-static enum insert_res run_insert(struct queue *q, uint32_t offset, uint32_t end)
+/*
+ * inet_frag_queue_insert, on runs: a fragment starting where the highest
+ * one ends joins its run; one wholly inside a run is a duplicate; any other
+ * overlap is fatal.  Accepted fragments are kept sorted for reassembly and
+ * for refragmenting along the same lines.
+ */
+static enum insert_res frag_insert(struct queue *q, uint32_t offset, uint32_t end)
 {
-	struct run *tail = q->nruns ? &q->runs[q->nruns - 1] : NULL;
-	unsigned i;
+	struct frag *tail = q->nfrags ? &q->frags[q->nfrags - 1] : NULL;
+	unsigned i, j, at;
 
+	if (q->nfrags == UPT_DEFRAG_FRAGS)
+		return INSERT_FULL;
 	if (!tail || tail->end < end) {
 		/* Goes after everything held (the common, in-order case). */
 		if (tail && offset < tail->end)
 			return INSERT_OVERLAP;
-		if (tail && offset == tail->end) {
-			tail->end = end;
-			return INSERT_OK;
-		}
-		if (q->nruns == UPT_DEFRAG_RUNS)
-			return INSERT_FULL;
-		q->runs[q->nruns].start = offset;
-		q->runs[q->nruns].end = end;
-		q->nruns++;
+		q->frags[q->nfrags].start = offset;
+		q->frags[q->nfrags].end = end;
+		q->frags[q->nfrags].run_start = !tail || offset != tail->end;
+		q->nfrags++;
 		return INSERT_OK;
 	}
-	for (i = 0; i < q->nruns; i++) {
-		const struct run *r = &q->runs[i];
+	at = q->nfrags;
+	for (i = 0; i < q->nfrags; i = j) {
+		uint32_t rs = q->frags[i].start, re = q->frags[i].end;
 
-		if (end <= r->start)
+		for (j = i + 1; j < q->nfrags && !q->frags[j].run_start; j++)
+			re = q->frags[j].end;
+		if (end <= rs) {
+			at = i;
 			break;
-		if (offset >= r->end)
+		}
+		if (offset >= re)
 			continue;
-		if (offset >= r->start && end <= r->end)
+		if (offset >= rs && end <= re)
 			return INSERT_DUP;
 		return INSERT_OVERLAP;
 	}
-	/* A new run before runs[i], never merged with its neighbours. */
-	if (q->nruns == UPT_DEFRAG_RUNS)
-		return INSERT_FULL;
-	memmove(&q->runs[i + 1], &q->runs[i], (q->nruns - i) * sizeof(q->runs[0]));
-	q->runs[i].start = offset;
-	q->runs[i].end = end;
-	q->nruns++;
+	/* A run of its own before runs[at], never merged with its neighbours. */
+	memmove(&q->frags[at + 1], &q->frags[at], (q->nfrags - at) * sizeof(q->frags[0]));
+	q->frags[at].start = offset;
+	q->frags[at].end = end;
+	q->frags[at].run_start = true;
+	q->nfrags++;
 	return INSERT_OK;
 }
 
@@ -242,6 +249,8 @@ static enum upt_defrag_res reassemble(struct upt_defrag *df, struct queue *q,
 	uint32_t len = q->hlen + q->len, off = UPT_DEFRAG_HEADROOM;
 	uint8_t *ip;
 	uint16_t sum;
+
+	unsigned i;
 
 	/* The current fragment is in the queue: it is counted by the caller. */
 	q->nfrags--;
@@ -274,6 +283,11 @@ static enum upt_defrag_res reassemble(struct upt_defrag *df, struct queue *q,
 	out->len = q->l2_len + len;
 	out->frag_max_size = q->max_df_size > q->max_size ? q->max_df_size : q->max_size;
 	out->frag_pmtu = q->max_df_size == q->max_size;
+	/* The fragments stay chained to the datagram (frag_list): their sizes. */
+	for (i = 0; i <= q->nfrags; i++)
+		df->out_sizes[i] = (uint16_t)(q->frags[i].end - q->frags[i].start);
+	out->sizes = df->out_sizes;
+	out->nsizes = q->nfrags + 1;
 	q->nfrags = 0;
 	queue_kill(df, q, UPT_DROP_NONE);
 	return UPT_DEFRAG_DONE;
@@ -310,7 +324,7 @@ enum upt_defrag_res upt_defrag_add(struct upt_defrag *df, const struct upt_pdesc
 	}
 	if (end == offset)
 		goto kill_invalid;
-	switch (run_insert(q, offset, end)) {
+	switch (frag_insert(q, offset, end)) {
 	case INSERT_OK:
 		break;
 	case INSERT_DUP:
@@ -329,7 +343,6 @@ enum upt_defrag_res upt_defrag_add(struct upt_defrag *df, const struct upt_pdesc
 		memcpy(q->data + offset, ip + d->l3_len,
 		       (end < PAYLOAD_MAX ? end : PAYLOAD_MAX) - offset);
 	q->meat += end - offset;
-	q->nfrags++;
 	q->ecn |= (uint8_t)(1u << (d->tos & 3));
 	if (offset == 0) {
 		q->flags |= FRAG_FIRST_IN;

@@ -144,6 +144,8 @@ struct upt_walk {
 	uint16_t frag_max_size;   /* IPCB frag_max_size: largest fragment received */
 	bool frag_pmtu;           /* IPSKB_FRAG_PMTU: that fragment had DF */
 	bool ignore_df;           /* skb->ignore_df: set on reassembled datagrams */
+	const uint16_t *frag_sizes; /* the received fragments' payload sizes (frag_list) */
+	unsigned nfrag_sizes;
 };
 
 static inline struct upt_iface *upt_iface_get(struct upt_engine *eng, uint32_t ifindex)

@@ -1,24 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Fragmentation on output (the kernel's ip_fragment + ip_do_fragment, the
- * copying "slow path"), after POSTROUTING and before the neighbour layer.
+ * Fragmentation on output (the kernel's ip_fragment + ip_do_fragment),
+ * after POSTROUTING and before the neighbour layer.
  *
  * A packet is fragmented when it is longer than the egress MTU or when it
- * was reassembled here (frag_max_size set): the kernel then cuts it at the
- * largest fragment it received, so a datagram leaves in pieces no bigger
- * than the ones that came in, keeping its IP ID.  Each piece gets the
- * original header (for all but the first, options without the "copied"
- * bit overwritten with NOPs, as ip_options_fragment does), its offset, MF
- * on all but the last (and on the last too when the input was itself a
- * non-last fragment), DF when the datagram's largest fragment had DF
- * (IPSKB_FRAG_PMTU), its length and a fresh header checksum.  Every piece
+ * was reassembled here (frag_max_size set).  The MTU is lowered to the
+ * largest fragment received.  Two ways, as the kernel:
+ *   - fast path: a reassembled datagram still holds its received fragments
+ *     (frag_list); when every one fits the MTU and all but the last carry a
+ *     multiple of 8 bytes, the datagram leaves cut exactly where it came in,
+ *     never with DF (observed: tests/kernel/scenarios/frag_edge);
+ *   - slow path: pieces of (MTU - header) bytes rounded down to a multiple
+ *     of 8, DF when the datagram's largest fragment had DF (IPSKB_FRAG_PMTU),
+ *     MF on the last piece too when the packet was itself a non-last
+ *     fragment.
+ * Each piece gets the original header (for all but the first, options
+ * without the "copied" bit overwritten with NOPs, as ip_options_fragment
+ * does), its offset and flags, its length, a fresh header checksum, and
  * goes through the neighbour layer on its own: sent through emit, or held
  * until the next hop answers.
- *
- * The kernel's other path, reusing the received fragments' own geometry
- * (frag_list), gives the same pieces when the sender cut at a fixed size,
- * which is what senders do; irregular senders could see a difference, and
- * that path never sets DF.
  */
 #include <string.h>
 
@@ -88,6 +88,27 @@ static enum upt_neigh_out send_piece(struct upt_engine *eng, const struct upt_wa
 	return v;
 }
 
+/* ip_do_fragment's frag_list checks: may the received fragments' sizes be reused? */
+static bool fast_path_ok(const struct upt_walk *w, uint32_t room, uint32_t data, uint16_t *first)
+{
+	uint32_t sum = 0, i;
+
+	if (!w->frag_sizes || !w->nfrag_sizes)
+		return false;
+	for (i = 0; i < w->nfrag_sizes; i++)
+		sum += w->frag_sizes[i];
+	/* A target that resized the datagram did it in the head (first fragment). */
+	if (sum - w->frag_sizes[0] >= data)
+		return false;
+	*first = (uint16_t)(data - (sum - w->frag_sizes[0]));
+	if (*first > room || (*first & 7))
+		return false;
+	for (i = 1; i < w->nfrag_sizes; i++)
+		if (w->frag_sizes[i] > room || ((w->frag_sizes[i] & 7) && i + 1 < w->nfrag_sizes))
+			return false;
+	return true;
+}
+
 unsigned upt_frag_output(struct upt_engine *eng, struct upt_walk *w, uint32_t mtu, uint64_t now,
 			 uint16_t *reason)
 {
@@ -96,7 +117,9 @@ unsigned upt_frag_output(struct upt_engine *eng, struct upt_walk *w, uint32_t mt
 	const uint32_t ip_off = UPT_DEFRAG_HEADROOM;
 	uint32_t hlen = w->d.l3_len, left, ptr, offset, room;
 	uint8_t hdr[60];
-	bool not_last, held = false, first = true;
+	bool not_last, held = false, first = true, fast;
+	uint16_t first_size = 0, df_bit;
+	unsigned piece = 0;
 
 	/* ip_fragment: DF is honoured unless this is a reassembled datagram that fits. */
 	if ((w->d.frag_off & UPT_IP_DF) &&
@@ -120,20 +143,24 @@ unsigned upt_frag_output(struct upt_engine *eng, struct upt_walk *w, uint32_t mt
 	ptr = hlen;
 	offset = (uint32_t)(w->d.frag_off & UPT_IP_OFFMASK) << 3;
 	not_last = (w->d.frag_off & UPT_IP_MF) != 0;
+	fast = fast_path_ok(w, room, left, &first_size);
+	df_bit = !fast && w->frag_pmtu ? UPT_IP_DF : 0;
 	while (left > 0) {
 		uint32_t len = left > room ? room : left;
 		uint16_t fo, sum;
 		uint8_t *ip = buf + ip_off;
 		uint16_t r = UPT_DROP_NONE;
 
-		if (len < left)
+		if (fast)
+			len = piece == 0 ? first_size : w->frag_sizes[piece];
+		else if (len < left)
 			len &= ~7u;
+		piece++;
 		memcpy(ip, hdr, hlen);
 		memcpy(ip + hlen, src + ptr, len);
 		left -= len;
 		fo = (uint16_t)(offset >> 3);
-		if (w->frag_pmtu)
-			fo |= UPT_IP_DF;
+		fo |= df_bit;
 		if (left > 0 || not_last)
 			fo |= UPT_IP_MF;
 		ip[2] = (uint8_t)((len + hlen) >> 8);

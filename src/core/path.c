@@ -552,6 +552,8 @@ static bool defrag_in(struct upt_walk *w, struct upt_pkt *rp)
 	w->frag_max_size = out.frag_max_size;
 	w->frag_pmtu = out.frag_pmtu;
 	w->ignore_df = true;
+	w->frag_sizes = out.sizes;
+	w->nfrag_sizes = out.nsizes;
 	if (upt_pkt_parse_eth(&w->d, rp->buf + rp->off, rp->len) != 0) {
 		finish(w, UPT_PKT_DROPPED, UPT_DROP_INTERNAL);
 		return false;

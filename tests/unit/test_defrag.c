@@ -8,11 +8,14 @@
  * 2026-11-24): a 3000-byte UDP datagram that arrived as fragments of
  * 1480 + 1480 + 48 payload bytes leaves as the same three pieces (frames
  * of 1514, 1514 and 82 bytes), same IP ID, TTL - 1, offsets 0/185/370,
- * MF on the first two, no DF.  The pieces expected here are cut from the
- * expected whole datagram by a naive slicer in this file (header copied,
- * total length, flags and offset set, checksum by frames.c's reference
- * code), following ip_do_fragment: pieces of (MTU - header) bytes rounded
- * down to a multiple of 8, the MTU lowered to the largest fragment received.
+ * MF on the first two, no DF; tests/kernel/scenarios/frag_edge showed that
+ * the pieces follow the received fragments when they all fit (also for
+ * irregular sizes, and without DF even when DF came in).  The pieces
+ * expected here are cut from the expected whole datagram by a naive slicer
+ * in this file (header copied, total length, flags and offset set, checksum
+ * by frames.c's reference code), following ip_do_fragment: the received
+ * fragments' lines when they fit, else pieces of (MTU - header) bytes
+ * rounded down to a multiple of 8.
  * Queue rules follow ip_frag_queue / inet_frag_queue_insert (duplicates
  * inside a run dropped alone, other overlaps kill the queue, 30 s
  * ipfrag_time from the queue's creation).
@@ -391,7 +394,8 @@ TEST(a_full_pool_drops_new_datagrams_and_evicts_nothing)
 	upt_engine_destroy(eng);
 }
 
-TEST(df_on_the_largest_fragment_is_kept_on_the_pieces)
+/* Observed (frag_edge): reused fragment lines never carry DF, whatever came in. */
+TEST(df_fragments_leave_along_their_own_lines_without_df)
 {
 	struct upt_engine *eng = gateway(port_forward, NULL);
 	struct upt_pkt p = {0};
@@ -401,8 +405,51 @@ TEST(df_on_the_largest_fragment_is_kept_on_the_pieces)
 	for (i = 0; i < 3; i++)
 		p = push_frag(eng, i, NS);
 	CHECK_EQ(p.reason, UPT_DROP_FRAG_SENT);
-	check_three_pieces_out(eng, 0, true);
+	check_three_pieces_out(eng, 0, false);
 	upt_engine_destroy(eng);
+}
+
+/*
+ * Observed (frag_edge): the kernel sends a reassembled datagram out cut where
+ * it came in when every fragment fits: 1000 + 1008 + 1000 stays so, and a
+ * 1003-byte non-last fragment (cut to 1000 on arrival) + 1480 + 528 too.
+ */
+TEST(irregular_fragments_leave_cut_where_they_came_in)
+{
+	static const struct {
+		size_t off[3], len[3];  /* what the sender sent */
+		size_t keep[3];         /* payload of each piece leaving */
+	} rows[] = {
+		{{0, 1000, 2008}, {1000, 1008, 1000}, {1000, 1008, 1000}},
+		{{0, 1000, 2480}, {1003, 1480, 528}, {1000, 1480, 528}},
+	};
+	static uint8_t out_w[BIG], want[2048];
+	size_t r, i;
+
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		struct upt_engine *eng = gateway(port_forward, NULL);
+		struct upt_pkt p = {0};
+		size_t off = 0;
+
+		client_fragments(0, false);
+		for (i = 0; i < 3; i++) {
+			uint8_t f[2048];
+			size_t n = slice(in_w, rows[r].off[i], rows[r].len[i], i < 2, false, f);
+
+			p = push_raw(eng, "eth0", f, n, sizeof(pbuf), NS);
+		}
+		CHECK_EQ(p.reason, UPT_DROP_FRAG_SENT);
+		CHECK_EQ(nsent, 3);
+		whole(out_w, sizeof(out_w), "192.168.1.2", mac_server, mac_gw1, 63, 3000, 0, false);
+		for (i = 0; i < 3 && i < nsent; i++) {
+			size_t n = slice(out_w, off, rows[r].keep[i], i < 2, false, want);
+
+			CHECK_MSG(sent[i].len == n && memcmp(sent[i].frame, want, n) == 0,
+				  "row %zu piece %zu", r, i);
+			off += rows[r].keep[i];
+		}
+		upt_engine_destroy(eng);
+	}
 }
 
 TEST(df_fragments_larger_than_the_egress_mtu_get_frag_needed)
@@ -656,7 +703,8 @@ int main(void)
 	RUN(the_last_fragment_fixes_the_end);
 	RUN(a_queue_expires_30_s_after_its_first_fragment);
 	RUN(a_full_pool_drops_new_datagrams_and_evicts_nothing);
-	RUN(df_on_the_largest_fragment_is_kept_on_the_pieces);
+	RUN(df_fragments_leave_along_their_own_lines_without_df);
+	RUN(irregular_fragments_leave_cut_where_they_came_in);
 	RUN(df_fragments_larger_than_the_egress_mtu_get_frag_needed);
 	RUN(without_df_the_egress_mtu_cuts_smaller_pieces);
 	RUN(an_unfragmented_packet_without_df_is_fragmented_on_output);
