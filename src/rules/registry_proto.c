@@ -4,8 +4,7 @@
 
 #include "rules/ext.h"
 
-extern const struct upt_match_ops upt_match_sctp, upt_match_dccp, upt_match_esp,
-    upt_match_ipcomp;
+extern const struct upt_match_ops upt_match_sctp, upt_match_dccp, upt_match_esp, upt_match_ipcomp;
 
 static const struct upt_match_ops *const matches[] = {
     &upt_match_sctp,

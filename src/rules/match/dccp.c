@@ -17,16 +17,17 @@
  * walk (the kernel's bound fix of 2025).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "rules/ext.h"
 #include "rules/xt_util.h"
 
-#define DCCP_SRC_PORTS  0x01
+#define DCCP_SRC_PORTS	0x01
 #define DCCP_DEST_PORTS 0x02
-#define DCCP_TYPE       0x04
-#define DCCP_OPTION     0x08
+#define DCCP_TYPE	0x04
+#define DCCP_OPTION	0x08
 
 #define DCCP_HLEN 12
 
@@ -37,6 +38,7 @@ struct dccp_data {
 	uint16_t typemask;
 	uint8_t option;
 	uint8_t flags, invflags;
+	bool wrong_proto; /* the rule is not -p dccp: the kernel refuses it (kcheck) */
 };
 
 static const struct upt_xt_option dccp_opts[] = {
@@ -51,13 +53,23 @@ static const struct upt_xt_option dccp_opts[] = {
 
 /* Indexed by the packet type number (RFC 4340 5.1). */
 static const char *const type_names[] = {
-    "REQUEST", "RESPONSE", "DATA", "ACK",  "DATAACK", "CLOSEREQ",
+    "REQUEST", "RESPONSE", "DATA", "ACK",     "DATAACK", "CLOSEREQ",
     "CLOSE",   "RESET",	   "SYNC", "SYNCACK", "INVALID",
 };
 #define NTYPES (sizeof(type_names) / sizeof(type_names[0]))
 
-enum { T_REQUEST, T_RESPONSE, T_DATA, T_ACK, T_DATAACK, T_CLOSEREQ, T_CLOSE, T_RESET, T_SYNC,
-       T_SYNCACK };
+enum {
+	T_REQUEST,
+	T_RESPONSE,
+	T_DATA,
+	T_ACK,
+	T_DATAACK,
+	T_CLOSEREQ,
+	T_CLOSE,
+	T_RESET,
+	T_SYNC,
+	T_SYNCACK
+};
 
 static void dccp_init(void *data)
 {
@@ -88,8 +100,7 @@ static int parse_types(const char *s, uint16_t *mask, struct upt_xt_parse *p)
 	return 0;
 }
 
-static int dccp_parse(void *data, unsigned id, bool invert, const char *arg,
-		      struct upt_xt_parse *p)
+static int dccp_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
 {
 	struct dccp_data *c = data;
 	uint64_t v;
@@ -116,9 +127,9 @@ static int dccp_parse(void *data, unsigned id, bool invert, const char *arg,
 		break;
 	case O_OPTION:
 		if (!upt_xtu_strtoul(arg, NULL, 1, 255, &v))
-			return upt_xt_error(p,
-					    "dccp: bad value for option \"--dccp-option\", or out of "
-					    "range (1-255).");
+			return upt_xt_error(
+			    p, "dccp: bad value for option \"--dccp-option\", or out of "
+			       "range (1-255).");
 		c->option = (uint8_t)v;
 		bit = DCCP_OPTION;
 		break;
@@ -133,10 +144,22 @@ static int dccp_parse(void *data, unsigned id, bool invert, const char *arg,
 
 static int dccp_check(void *data, struct upt_xt_parse *p)
 {
-	(void)data;
-	/* The kernel's match is bound to protocol 33 (xt_check_match). */
-	if (p->proto != 33 || p->proto_invert)
-		return upt_xt_error(p, "dccp match: only valid for `-p dccp'");
+	struct dccp_data *c = data;
+
+	/* The kernel binds the match to protocol 33 (xt_check_match): iptables passes the
+	 * rule on and the kernel refuses it, so the refusal is kcheck's. */
+	c->wrong_proto = p->proto != 33 || p->proto_invert;
+	return 0;
+}
+
+static int dccp_kcheck(const void *data, char *why, size_t whylen)
+{
+	const struct dccp_data *c = data;
+
+	if (c->wrong_proto) {
+		snprintf(why, whylen, "dccp match: only valid for protocol 33");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -195,8 +218,8 @@ static void dccp_print(const void *data, struct upt_sb *sb, unsigned flags)
 
 	upt_sb_puts(sb, " dccp");
 	if (c->flags & DCCP_SRC_PORTS)
-		upt_xtu_print_ports(sb, "spt", c->spts[0], c->spts[1],
-				    c->invflags & DCCP_SRC_PORTS, "dccp", numeric);
+		upt_xtu_print_ports(sb, "spt", c->spts[0], c->spts[1], c->invflags & DCCP_SRC_PORTS,
+				    "dccp", numeric);
 	if (c->flags & DCCP_DEST_PORTS)
 		upt_xtu_print_ports(sb, "dpt", c->dpts[0], c->dpts[1],
 				    c->invflags & DCCP_DEST_PORTS, "dccp", numeric);
@@ -289,8 +312,8 @@ static bool dccp_match(const void *data, struct upt_xt_pkt *p)
 		return false;
 	/* l4_len stays inside the validated IP total length, so it bounds every read. */
 	if (d->l4_len < DCCP_HLEN || !upt_pkt_load16(d, d->l4_off, &sport) ||
-	    !upt_pkt_load16(d, d->l4_off + 2, &dport) ||
-	    !upt_pkt_load8(d, d->l4_off + 4, &doff) || !upt_pkt_load8(d, d->l4_off + 8, &b8)) {
+	    !upt_pkt_load16(d, d->l4_off + 2, &dport) || !upt_pkt_load8(d, d->l4_off + 4, &doff) ||
+	    !upt_pkt_load8(d, d->l4_off + 8, &b8)) {
 		p->hotdrop = true;
 		return false;
 	}
@@ -316,6 +339,7 @@ const struct upt_match_ops upt_match_dccp = {
     .init = dccp_init,
     .parse = dccp_parse,
     .check = dccp_check,
+    .kcheck = dccp_kcheck,
     .save = dccp_save,
     .print = dccp_print,
     .match = dccp_match,

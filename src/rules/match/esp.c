@@ -11,6 +11,7 @@
  * 8-byte SPI + sequence number header is dropped (hotdrop), as the kernel.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rules/ext.h"
@@ -23,6 +24,7 @@ enum { O_SPI };
 struct esp_data {
 	uint32_t spis[2];
 	bool invert;
+	bool wrong_proto; /* the rule is not -p esp: the kernel refuses it (kcheck) */
 };
 
 static const struct upt_xt_option esp_opts[] = {
@@ -63,8 +65,7 @@ static bool parse_spi_range(const char *s, uint32_t r[2])
 	return true;
 }
 
-static int esp_parse(void *data, unsigned id, bool invert, const char *arg,
-		     struct upt_xt_parse *p)
+static int esp_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
 {
 	struct esp_data *e = data;
 
@@ -83,10 +84,22 @@ static int esp_parse(void *data, unsigned id, bool invert, const char *arg,
 
 static int esp_check(void *data, struct upt_xt_parse *p)
 {
-	(void)data;
-	/* The kernel's match is bound to protocol 50 (xt_check_match). */
-	if (p->proto != 50 || p->proto_invert)
-		return upt_xt_error(p, "esp match: only valid for `-p esp'");
+	struct esp_data *e = data;
+
+	/* The kernel binds the match to protocol 50 (xt_check_match): iptables passes the
+	 * rule on and the kernel refuses it, so the refusal is kcheck's. */
+	e->wrong_proto = p->proto != 50 || p->proto_invert;
+	return 0;
+}
+
+static int esp_kcheck(const void *data, char *why, size_t whylen)
+{
+	const struct esp_data *e = data;
+
+	if (e->wrong_proto) {
+		snprintf(why, whylen, "esp match: only valid for protocol 50");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -143,6 +156,7 @@ const struct upt_match_ops upt_match_esp = {
     .init = esp_init,
     .parse = esp_parse,
     .check = esp_check,
+    .kcheck = esp_kcheck,
     .save = esp_save,
     .print = esp_print,
     .match = esp_match,

@@ -18,6 +18,7 @@
  * offset 2, compared with the 32-bit range.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rules/ext.h"
@@ -31,6 +32,7 @@ struct ipcomp_data {
 	uint32_t spis[2];
 	bool invert;
 	bool hdrres;
+	bool wrong_proto; /* the rule is not -p ipcomp: the kernel refuses it (kcheck) */
 };
 
 static const struct upt_xt_option ipcomp_opts[] = {
@@ -94,10 +96,22 @@ static int ipcomp_parse(void *data, unsigned id, bool invert, const char *arg,
 
 static int ipcomp_check(void *data, struct upt_xt_parse *p)
 {
-	(void)data;
-	/* The kernel's match is bound to protocol 108 (xt_check_match). */
-	if (p->proto != 108 || p->proto_invert)
-		return upt_xt_error(p, "ipcomp match: only valid for `-p ipcomp'");
+	struct ipcomp_data *c = data;
+
+	/* The kernel binds the match to protocol 108 (xt_check_match): iptables passes the
+	 * rule on and the kernel refuses it, so the refusal is kcheck's. */
+	c->wrong_proto = p->proto != 108 || p->proto_invert;
+	return 0;
+}
+
+static int ipcomp_kcheck(const void *data, char *why, size_t whylen)
+{
+	const struct ipcomp_data *c = data;
+
+	if (c->wrong_proto) {
+		snprintf(why, whylen, "ipcomp match: only valid for protocol 108");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -164,6 +178,7 @@ const struct upt_match_ops upt_match_ipcomp = {
     .init = ipcomp_init,
     .parse = ipcomp_parse,
     .check = ipcomp_check,
+    .kcheck = ipcomp_kcheck,
     .save = ipcomp_save,
     .print = ipcomp_print,
     .match = ipcomp_match,

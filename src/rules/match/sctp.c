@@ -27,14 +27,15 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "rules/ext.h"
 #include "rules/xt_util.h"
 
-#define SCTP_SRC_PORTS   0x01
-#define SCTP_DEST_PORTS  0x02
+#define SCTP_SRC_PORTS	 0x01
+#define SCTP_DEST_PORTS	 0x02
 #define SCTP_CHUNK_TYPES 0x04
 
 enum { MATCH_ANY = 1, MATCH_ALL = 2, MATCH_ONLY = 4 };
@@ -42,7 +43,7 @@ enum { O_SPORT, O_DPORT, O_CHUNKS };
 
 #define SCTP_MAX_FLAG_TESTS 4
 #define SCTP_COMMON_HLEN    12
-#define SCTP_CHUNK_HLEN     4
+#define SCTP_CHUNK_HLEN	    4
 
 struct sctp_flag_test {
 	uint8_t type, value, mask;
@@ -52,10 +53,11 @@ struct sctp_data {
 	uint16_t spts[2], dpts[2];
 	uint32_t chunkmap[8];
 	uint8_t match_type; /* MATCH_* */
-	uint8_t flags;      /* SCTP_* options given */
+	uint8_t flags;	    /* SCTP_* options given */
 	uint8_t invflags;   /* SCTP_* options negated */
 	uint8_t flag_count;
 	struct sctp_flag_test flag_tests[SCTP_MAX_FLAG_TESTS];
+	bool wrong_proto; /* the rule is not -p sctp: the kernel refuses it (kcheck) */
 };
 
 static const struct upt_xt_option sctp_opts[] = {
@@ -72,17 +74,27 @@ static const struct {
 	uint8_t type;
 	const char *valid_flags; /* 8 columns, bit 7 first */
 } chunk_names[] = {
-    {"DATA", 0, "----IUBE"},	     {"INIT", 1, "--------"},
-    {"INIT_ACK", 2, "--------"},     {"SACK", 3, "--------"},
-    {"HEARTBEAT", 4, "--------"},    {"HEARTBEAT_ACK", 5, "--------"},
-    {"ABORT", 6, "-------T"},	     {"SHUTDOWN", 7, "--------"},
-    {"SHUTDOWN_ACK", 8, "--------"}, {"ERROR", 9, "--------"},
-    {"COOKIE_ECHO", 10, "--------"}, {"COOKIE_ACK", 11, "--------"},
-    {"ECN_ECNE", 12, "--------"},    {"ECN_CWR", 13, "--------"},
+    {"DATA", 0, "----IUBE"},
+    {"INIT", 1, "--------"},
+    {"INIT_ACK", 2, "--------"},
+    {"SACK", 3, "--------"},
+    {"HEARTBEAT", 4, "--------"},
+    {"HEARTBEAT_ACK", 5, "--------"},
+    {"ABORT", 6, "-------T"},
+    {"SHUTDOWN", 7, "--------"},
+    {"SHUTDOWN_ACK", 8, "--------"},
+    {"ERROR", 9, "--------"},
+    {"COOKIE_ECHO", 10, "--------"},
+    {"COOKIE_ACK", 11, "--------"},
+    {"ECN_ECNE", 12, "--------"},
+    {"ECN_CWR", 13, "--------"},
     {"SHUTDOWN_COMPLETE", 14, "-------T"},
-    {"I_DATA", 64, "----IUBE"},	     {"RE_CONFIG", 130, "--------"},
-    {"PAD", 132, "--------"},	     {"ASCONF", 193, "--------"},
-    {"ASCONF_ACK", 128, "--------"}, {"FORWARD_TSN", 192, "--------"},
+    {"I_DATA", 64, "----IUBE"},
+    {"RE_CONFIG", 130, "--------"},
+    {"PAD", 132, "--------"},
+    {"ASCONF", 193, "--------"},
+    {"ASCONF_ACK", 128, "--------"},
+    {"FORWARD_TSN", 192, "--------"},
     {"I_FORWARD_TSN", 194, "--------"},
 };
 
@@ -165,8 +177,7 @@ static int parse_chunks(struct sctp_data *s, const char *list, struct upt_xt_par
 	return 0;
 }
 
-static int sctp_parse(void *data, unsigned id, bool invert, const char *arg,
-		      struct upt_xt_parse *p)
+static int sctp_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
 {
 	struct sctp_data *s = data;
 	const char *list;
@@ -192,8 +203,8 @@ static int sctp_parse(void *data, unsigned id, bool invert, const char *arg,
 		else if (strcasecmp(arg, "ONLY") == 0)
 			s->match_type = MATCH_ONLY;
 		else
-			return upt_xt_error(p,
-					    "Match type has to be one of \"ALL\", \"ANY\" or \"ONLY\"");
+			return upt_xt_error(
+			    p, "Match type has to be one of \"ALL\", \"ANY\" or \"ONLY\"");
 		s->flags |= SCTP_CHUNK_TYPES;
 		if (invert)
 			s->invflags |= SCTP_CHUNK_TYPES;
@@ -204,10 +215,22 @@ static int sctp_parse(void *data, unsigned id, bool invert, const char *arg,
 
 static int sctp_check(void *data, struct upt_xt_parse *p)
 {
-	(void)data;
-	/* The kernel's match is bound to protocol 132 (xt_check_match). */
-	if (p->proto != 132 || p->proto_invert)
-		return upt_xt_error(p, "sctp match: only valid for `-p sctp'");
+	struct sctp_data *s = data;
+
+	/* The kernel binds the match to protocol 132 (xt_check_match): iptables passes the
+	 * rule on and the kernel refuses it, so the refusal is kcheck's. */
+	s->wrong_proto = p->proto != 132 || p->proto_invert;
+	return 0;
+}
+
+static int sctp_kcheck(const void *data, char *why, size_t whylen)
+{
+	const struct sctp_data *s = data;
+
+	if (s->wrong_proto) {
+		snprintf(why, whylen, "sctp match: only valid for protocol 132");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -315,8 +338,8 @@ static void sctp_print(const void *data, struct upt_sb *sb, unsigned flags)
 
 	upt_sb_puts(sb, " sctp");
 	if (s->flags & SCTP_SRC_PORTS)
-		upt_xtu_print_ports(sb, "spt", s->spts[0], s->spts[1],
-				    s->invflags & SCTP_SRC_PORTS, "sctp", numeric);
+		upt_xtu_print_ports(sb, "spt", s->spts[0], s->spts[1], s->invflags & SCTP_SRC_PORTS,
+				    "sctp", numeric);
 	if (s->flags & SCTP_DEST_PORTS)
 		upt_xtu_print_ports(sb, "dpt", s->dpts[0], s->dpts[1],
 				    s->invflags & SCTP_DEST_PORTS, "sctp", numeric);
@@ -435,6 +458,7 @@ const struct upt_match_ops upt_match_sctp = {
     .init = sctp_init,
     .parse = sctp_parse,
     .check = sctp_check,
+    .kcheck = sctp_kcheck,
     .save = sctp_save,
     .print = sctp_print,
     .match = sctp_match,
