@@ -2,9 +2,9 @@
 /*
  * -j AUDIT --type accept|drop|reject: the kernel's xt_AUDIT.c.
  *
- * The type is required and is one of the three words (libxt_AUDIT; case
- * matters, as iptables compares with strcmp).  Saved as "--type T",
- * listed as "AUDIT T".
+ * The type is required and is one of the three words, in any case
+ * (libxt_AUDIT compares with strcasecmp: iptables 1.8.9 takes "DROP" and
+ * saves "drop").  Saved as "--type t", listed as "AUDIT t".
  *
  * The kernel writes one NETFILTER_PKT audit record per packet, with the
  * packet's mark and addresses, and goes on with the next rule (the type has
@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "rules/ext.h"
 
@@ -51,7 +52,7 @@ static int audit_parse(void *data, unsigned id, bool invert, const char *arg,
 	if (id != 0)
 		return -EINVAL;
 	for (unsigned i = 0; i < 3; i++)
-		if (strcmp(arg, type_names[i]) == 0) {
+		if (strcasecmp(arg, type_names[i]) == 0) {
 			a->type = (uint8_t)i;
 			return 0;
 		}

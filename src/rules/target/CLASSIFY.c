@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * -j CLASSIFY --set-class MAJOR:MINOR (mangle table; OUTPUT, FORWARD and
- * POSTROUTING): the kernel's xt_CLASSIFY.c, which sets skb->priority for
- * the egress qdisc to pick a tc class.
+ * -j CLASSIFY --set-class MAJOR:MINOR (OUTPUT, FORWARD and POSTROUTING, in
+ * any table: the kernel's target names no table, and iptables 1.8.9 takes
+ * it in filter too): the kernel's xt_CLASSIFY.c, which sets skb->priority
+ * for the egress qdisc to pick a tc class.
  *
  * The class is read as libxt_CLASSIFY reads it, with sscanf("%x:%x"): two
  * hexadecimal numbers, the major shifted into the high 16 bits and the
@@ -89,7 +90,6 @@ const struct upt_target_ops upt_target_CLASSIFY = {
     .size = sizeof(struct classify_data),
     .options = classify_opts,
     .hooks = (1u << UPT_HOOK_LOCAL_OUT) | (1u << UPT_HOOK_FORWARD) | (1u << UPT_HOOK_POST_ROUTING),
-    .tables = 1u << UPT_TABLE_MANGLE,
     .init = classify_init,
     .parse = classify_parse,
     .check = classify_check,

@@ -4,7 +4,8 @@
  * a hash of the flow, for spreading flows over N marks (policy routing,
  * clusters): mark = reciprocal_scale(hash, --hmark-mod) + --hmark-offset.
  *
- * Options as libxt_HMARK: --hmark-src-prefix/--hmark-dst-prefix 0..32,
+ * Options as libxt_HMARK: --hmark-src-prefix/--hmark-dst-prefix (see
+ * parse_plenmask),
  * --hmark-sport-mask/--hmark-dport-mask/--hmark-sport/--hmark-dport and
  * --hmark-proto-mask 16-bit, --hmark-spi-mask/--hmark-spi/--hmark-rnd/
  * --hmark-mod (>= 1)/--hmark-offset 32-bit; --hmark-tuple LIST with items
@@ -112,6 +113,26 @@ static uint32_t plen_mask(unsigned plen)
 	return plen ? 0xffffffffu << (32 - plen) : 0;
 }
 
+/*
+ * --hmark-src-prefix/--hmark-dst-prefix (XTTYPE_PLENMASK): a prefix length,
+ * taken by iptables 1.8.9 up to 128 (the IPv6 width; an IPv4 rule keeps
+ * the first 32 bits, so 33..128 save as 32), or a dotted mask.  A mask
+ * that is not a prefix is refused here (iptables keeps it and lists a
+ * prefix that would not read back as the same mask).
+ */
+static int parse_plenmask(const char *arg, uint32_t *mask)
+{
+	uint64_t v;
+
+	if (upt_xtu_strtoul(arg, NULL, 0, 128, &v)) {
+		*mask = plen_mask(v > 32 ? 32 : (unsigned)v);
+		return 0;
+	}
+	if (!upt_xtu_parse_ipv4(arg, mask) || (*mask & (~*mask >> 1)))
+		return -EINVAL;
+	return 0;
+}
+
 /* One --hmark-tuple item of `len` characters: its mask all ones. */
 static bool tuple_item(struct hmark_data *h, const char *s, size_t len)
 {
@@ -167,11 +188,22 @@ static int hmark_parse(void *data, unsigned id, bool invert, const char *arg,
 	(void)invert;
 	if (id == O_TUPLE)
 		return parse_tuple(h, arg, p);
+	if (id == O_SADDR_MASK || id == O_DADDR_MASK) {
+		uint32_t m;
+
+		if (parse_plenmask(arg, &m) < 0)
+			return upt_xt_error(p,
+					    "HMARK: bad value for option \"--%s\", neither a valid "
+					    "network mask nor valid CIDR (0-32).",
+					    opt_name(id));
+		if (id == O_SADDR_MASK)
+			h->src_mask = m;
+		else
+			h->dst_mask = m;
+		h->flags |= F(id);
+		return 0;
+	}
 	switch (id) {
-	case O_SADDR_MASK:
-	case O_DADDR_MASK:
-		max = 32;
-		break;
 	case O_SPORT_MASK:
 	case O_DPORT_MASK:
 	case O_SPORT:
@@ -197,12 +229,6 @@ static int hmark_parse(void *data, unsigned id, bool invert, const char *arg,
 				    "HMARK: bad value for option \"--%s\", or out of range (%u-%llu).",
 				    opt_name(id), (unsigned)min, (unsigned long long)max);
 	switch (id) {
-	case O_SADDR_MASK:
-		h->src_mask = plen_mask((unsigned)v);
-		break;
-	case O_DADDR_MASK:
-		h->dst_mask = plen_mask((unsigned)v);
-		break;
 	case O_SPORT_MASK:
 		h->port_mask = (h->port_mask & 0xffffu) | (uint32_t)v << 16;
 		break;
