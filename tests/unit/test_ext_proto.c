@@ -14,6 +14,8 @@
 #include "check.h"
 #include "frames.h"
 #include "rules/ext.h"
+#include "uptables/drop_reasons.h"
+#include "uptables/uptables.h"
 #include "xt_build.h"
 
 #define P_DCCP	 33
@@ -735,6 +737,82 @@ TEST(ipcomp_save_and_list)
 	CHECK(!kernel_refused("ipcomp", P_IPCOMP, "--ipcompspi 1"));
 }
 
+/* ---- on the engine's packet path ---- */
+
+TEST(forwarded_packets_meet_the_matches_and_hotdrop_is_counted)
+{
+	static const char *const config[] = {
+	    "link eth0 address 02:00:00:00:00:01",
+	    "link eth1 address 02:00:00:00:01:01",
+	    "addr add 198.51.100.1/24 dev eth0",
+	    "addr add 192.168.1.1/24 dev eth1",
+	    "sysctl net.ipv4.ip_forward=1",
+	    "neigh add 198.51.100.2 lladdr 02:00:00:00:00:02 dev eth0",
+	    "neigh add 192.168.1.2 lladdr 02:00:00:00:01:02 dev eth1",
+	};
+	static const char rules[] = "*filter\n"
+				    ":FORWARD ACCEPT [0:0]\n"
+				    "-A FORWARD -p sctp -m sctp --chunk-types any INIT -j DROP\n"
+				    "-A FORWARD -p esp -m esp --espspi 0x100 -j DROP\n"
+				    "COMMIT\n";
+	static const struct chunk init[] = {{1, 0, 20}}, data[] = {{0, 3, 20}};
+	static uint8_t pbuf[UPT_PKT_HEADROOM + FRAME_MAX];
+	static const struct {
+		uint8_t proto;
+		const struct chunk *chunks; /* sctp */
+		uint32_t spi;		    /* esp */
+		size_t cut;		    /* transport bytes kept; 0: all */
+		bool forwarded;
+		unsigned reason; /* drop counter that grows when not forwarded */
+	} cases[] = {
+	    {P_SCTP, init, 0, 0, false, UPT_DROP_RULE_DROP},
+	    {P_SCTP, data, 0, 0, true, 0},
+	    {P_SCTP, data, 0, 14, false, UPT_DROP_RULE_HOTDROP},
+	    {P_ESP, NULL, 0x100, 0, false, UPT_DROP_RULE_DROP},
+	    {P_ESP, NULL, 0x200, 0, true, 0},
+	    {P_ESP, NULL, 0x200, 6, false, UPT_DROP_RULE_HOTDROP},
+	};
+	struct upt_engine_config cfg = {.seed = {1, 1}};
+	struct upt_engine *eng = NULL;
+	char err[256];
+	size_t i;
+
+	CHECK_EQ(upt_engine_create(&cfg, &eng), 0);
+	if (!eng)
+		return;
+	for (i = 0; i < sizeof(config) / sizeof(config[0]); i++)
+		CHECK_MSG(upt_engine_config_line(eng, config[i], err, sizeof(err)) == 0, "%s: %s",
+			  config[i], err);
+	CHECK_MSG(upt_engine_restore(eng, rules, strlen(rules), 0, err, sizeof(err)) == 0, "%s",
+		  err);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct upt_pkt p = {.buf = pbuf, .cap = sizeof(pbuf), .off = UPT_PKT_HEADROOM};
+		uint8_t l4[256] = {0};
+		size_t n = 16;
+		struct frame f;
+		uint64_t before = cases[i].reason ? upt_engine_drop_count(eng, cases[i].reason) : 0;
+
+		if (cases[i].proto == P_SCTP)
+			n = sctp_build(l4, cases[i].chunks, 1);
+		else
+			put32(l4, cases[i].spi);
+		frame_init(&f, cases[i].proto, "198.51.100.2", 0, "192.168.1.2", 0);
+		f.payload = l4;
+		f.payload_len = cases[i].cut ? cases[i].cut : n;
+		p.len = (uint32_t)frame_build(&f, pbuf + p.off, sizeof(pbuf) - p.off);
+		p.ifindex = upt_engine_ifindex(eng, "eth0");
+		upt_engine_process(eng, &p, 1, 1000000000ull * (i + 1));
+		CHECK_MSG((p.result == UPT_PKT_FORWARDED) == cases[i].forwarded,
+			  "case %zu: result %u", i, p.result);
+		CHECK_MSG(p.result == UPT_PKT_FORWARDED || p.reason == cases[i].reason,
+			  "case %zu: reason %u", i, p.reason);
+		if (cases[i].reason)
+			CHECK_MSG(upt_engine_drop_count(eng, cases[i].reason) == before + 1,
+				  "case %zu: drop reason %u", i, cases[i].reason);
+	}
+	upt_engine_destroy(eng);
+}
+
 /* ---- save is the inverse of parse ---- */
 
 static uint32_t lcg(uint32_t *st)
@@ -896,5 +974,6 @@ int main(void)
 	RUN(ipcomp_cpi_is_the_16_bit_field_after_flags);
 	RUN(ipcomp_save_and_list);
 	RUN(save_reads_back_to_the_same_rule);
+	RUN(forwarded_packets_meet_the_matches_and_hotdrop_is_counted);
 	return check_report("test_ext_proto");
 }
