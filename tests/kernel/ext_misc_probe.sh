@@ -3,7 +3,8 @@
 # with mangle FORWARD rules picked by destination port; prints the TCP
 # options, flags and TOS each one arrives with, and for HMARK the mark (made
 # visible as the TTL: one "-m mark --mark N -j TTL --ttl-set N" rule per
-# value).  tests/unit/test_ext_misc.c replays the same frames through the
+# value); NFQUEUE with no program on the queue: which datagrams get through.
+# tests/unit/test_ext_misc.c replays the same frames through the
 # targets and expects the same.
 #
 #   usage: tests/kernel/ext_misc_probe.sh   (root)
@@ -33,6 +34,10 @@ upt_x srv iptables -A INPUT -j DROP
 	echo "-A FORWARD -p udp -m udp --dport 5004 -j HMARK --hmark-tuple src,dst --hmark-rnd 0 --hmark-mod 200 --hmark-offset 1"
 	echo "-A FORWARD -p tcp -m tcp --dport 5005 -j HMARK --hmark-tuple sport,dport --hmark-sport 0x0001 --hmark-rnd 0xabcdef01 --hmark-mod 200 --hmark-offset 1"
 	echo "-A FORWARD -p icmp -j HMARK --hmark-tuple src,dst,proto,sport,dport --hmark-rnd 77 --hmark-mod 200 --hmark-offset 1"
+	# no program listens on any queue: dropped, or passed on with --queue-bypass
+	echo "-A FORWARD -p udp -m udp --dport 6001 -j NFQUEUE --queue-num 9"
+	echo "-A FORWARD -p udp -m udp --dport 6002 -j NFQUEUE --queue-num 9 --queue-bypass"
+	echo "-A FORWARD -p udp -m udp --dport 6003 -j NFQUEUE --queue-balance 3:4 --queue-cpu-fanout"
 	for n in $(seq 1 200); do echo "-A FORWARD -m mark --mark $n -j TTL --ttl-set $n"; done
 	echo "COMMIT"
 } >"$UPT_TMP/rules.v4"
