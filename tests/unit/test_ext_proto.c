@@ -587,6 +587,9 @@ TEST(dccp_save_and_list_as_iptables)
 	CHECK(refused("dccp", P_DCCP, "--dccp-option 0x0"));
 	CHECK(refused("dccp", P_DCCP, "--dccp-option 256"));
 	CHECK(refused("dccp", P_DCCP, "--dccp-types REQUEST,FOO"));
+	/* iptables 1.8.9 takes "," and saves "--dccp-types " (no type), which does not read
+	 * back; refused here. */
+	CHECK(refused("dccp", P_DCCP, "--dccp-types ,"));
 	CHECK(refused("dccp", P_DCCP, "--dport 4:3"));
 	CHECK(kernel_refused("dccp", P_SCTP, "--dport 4"));
 	CHECK(!kernel_refused("dccp", P_DCCP, "--dport 4"));

@@ -97,6 +97,10 @@ static int parse_types(const char *s, uint16_t *mask, struct upt_xt_parse *p)
 			return upt_xt_error(p, "Unknown DCCP type `%s'", tok);
 		*mask |= (uint16_t)(1u << i);
 	}
+	/* iptables takes "," as no type at all but saves it as a bare "--dccp-types", which
+	 * no restore reads back: refused here, so that every accepted rule saves and loads. */
+	if (!*mask)
+		return upt_xt_error(p, "dccp: --dccp-types needs at least one type");
 	return 0;
 }
 
