@@ -186,6 +186,17 @@ int upt_table_validate(const struct upt_table_model *tm, enum upt_table t, uint3
 				rc = verr(&vs, r, c->name, msg);
 				goto out;
 			}
+			if (tg->kcheck) {
+				char why[96] = "";
+				int krc = tg->kcheck(r->tdata, r->ip.proto,
+						     (r->ip.invflags & UPT_INV_PROTO) != 0, why,
+						     sizeof(why));
+				if (krc < 0) {
+					snprintf(msg, sizeof(msg), "%s; %s", strerror(-krc), why);
+					rc = verr(&vs, r, c->name, msg);
+					goto out;
+				}
+			}
 		}
 	}
 	if (hooks_out)

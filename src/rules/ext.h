@@ -174,6 +174,14 @@ struct upt_target_ops {
 	uint32_t (*hooks_of)(const void *data);
 	/* -L target column when it is not `name` (NOTRACK lists as "CT", an iptables alias). */
 	const char *list_name;
+	/*
+	 * Optional, as kcheck of matches: what the kernel refuses when the rule
+	 * is loaded (x_tables' protocol check, the target's checkentry), given
+	 * the rule's -p (0: any) and whether it is negated.  Called when a table
+	 * is validated, after the table and hook checks; 0 or -errno, with a
+	 * detail in why.
+	 */
+	int (*kcheck)(const void *data, uint8_t proto, bool proto_invert, char *why, size_t whylen);
 };
 
 /*

@@ -155,6 +155,20 @@ static const struct {
     {"filter", "FORWARD", "-m connlabel --label 128", NULL, NULL, NULL},
     {"filter", "FORWARD", "-m connlabel --label bit40", NULL, NULL, NULL},
     {"filter", "FORWARD", "-m connlabel --set", NULL, NULL, NULL},
+    {"mangle", "FORWARD", "-j ECN --ecn-tcp-remove", NULL, NULL, NULL},
+    {"mangle", "FORWARD", "! -p tcp -j ECN --ecn-tcp-ece 1", NULL, NULL, NULL},
+    {"mangle", "FORWARD", "-p udp -j ECN --ecn-ip-ect 1", "-A FORWARD -p udp -j ECN --ecn-ip-ect 1",
+     "ECN        udp  --  anywhere             anywhere             ECN ECT codepoint=1",
+     "ECN        17   --  0.0.0.0/0            0.0.0.0/0            ECN ECT codepoint=1"},
+    {"filter", "FORWARD", "-j HMARK --hmark-tuple src --hmark-rnd 0xabc --hmark-mod 3 --hmark-spi 7 --hmark-sport 1", NULL, NULL, NULL},
+    {"mangle", "FORWARD", "-j TCPOPTSTRIP", NULL, NULL, NULL},
+    {"mangle", "FORWARD", "! -p tcp -j TCPOPTSTRIP", NULL, NULL, NULL},
+    {"filter", "INPUT", "-j NFQUEUE --queue-num 2", "-A INPUT -j NFQUEUE --queue-num 2",
+     "NFQUEUE    all  --  anywhere             anywhere             NFQUEUE num 2",
+     "NFQUEUE    0    --  0.0.0.0/0            0.0.0.0/0            NFQUEUE num 2"},
+    {"filter", "FORWARD", "-m connlabel --label 0", "-A FORWARD -m connlabel --label \"0\"",
+     "           all  --  anywhere             anywhere             connlabel 0",
+     "           0    --  0.0.0.0/0            0.0.0.0/0            connlabel 0"},
 };
 
 static int table_of(const char *name)

@@ -9,7 +9,8 @@
  * --ecn-ip-ect is then lost, as in iptables).  Saved as --ecn-tcp-remove
  * when the operation is exactly "ECE=0, CWR=0", else each part in the
  * order ece, cwr, ip-ect.  The kernel refuses the TCP operations on a rule
- * without -p tcp (or with ! -p tcp): refused here at parse.
+ * without -p tcp (or with ! -p tcp): refused when the table is validated
+ * (kcheck), as iptables 1.8.9 reports it (exit 4).
  *
  * On a packet (ecn_tg):
  *   - --ecn-ip-ect: the two ECN bits of the TOS byte are set to the
@@ -24,6 +25,7 @@
  * The rule walk goes on (XT_CONTINUE).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "rules/ext.h"
@@ -108,11 +110,23 @@ static int ecn_tg_check(void *data, struct upt_xt_parse *p)
 {
 	const struct ecn_tg_data *e = data;
 
+	(void)e;
 	if (!p->seen)
 		return upt_xt_error(p, "ECN target: An operation is required");
+	return 0;
+}
+
+/* ecn_tg_check: the TCP operations need -p tcp. */
+static int ecn_tg_kcheck(const void *data, uint8_t proto, bool proto_invert, char *why,
+			 size_t whylen)
+{
+	const struct ecn_tg_data *e = data;
+
 	if ((e->operation & (ECN_OP_SET_ECE | ECN_OP_SET_CWR)) &&
-	    (p->proto != UPT_IPPROTO_TCP || p->proto_invert))
-		return upt_xt_error(p, "ECN target: cannot use TCP operations on a non-tcp rule");
+	    (proto != UPT_IPPROTO_TCP || proto_invert)) {
+		snprintf(why, whylen, "ECN: cannot use operation on non-tcp rule");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -194,4 +208,5 @@ const struct upt_target_ops upt_target_ECN = {
     .save = ecn_tg_save,
     .print = ecn_tg_print,
     .target = ecn_tg_target,
+    .kcheck = ecn_tg_kcheck,
 };

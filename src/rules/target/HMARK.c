@@ -17,7 +17,7 @@
  * the fixed order of libxt_HMARK's save (prefixes, port masks, spi mask,
  * port/spi values, proto mask, rnd, mod, offset, "--hmark-tuple ct"), masks
  * as 0x%04x/0x%08x/0x%02x.  The kernel also refuses --hmark-spi with
- * --hmark-sport/--hmark-dport: refused here at parse.
+ * --hmark-sport/--hmark-dport: refused when the table is validated (kcheck).
  *
  * Hash (hmark_tg_v4):
  *   - addresses: the packet's (for an ICMP error, those of the header it
@@ -34,6 +34,7 @@
  * alone.  The rule walk goes on (XT_CONTINUE).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -277,10 +278,20 @@ static int hmark_check(void *data, struct upt_xt_parse *p)
 				       "the same time");
 	if (!(h->flags & (F_PKT_MASK | F(O_CT))))
 		return upt_xt_error(p, "you have to specify --hmark-tuple at least");
-	/* The kernel's hmark_tg_check. */
-	if ((h->flags & F(O_SPI)) && (h->flags & (F(O_SPORT) | F(O_DPORT))))
-		return upt_xt_error(p, "HMARK: --hmark-spi and --hmark-sport/--hmark-dport can't be "
-				       "combined (kernel refuses)");
+	return 0;
+}
+
+/* The kernel's hmark_tg_check (what iptables itself lets through). */
+static int hmark_kcheck(const void *data, uint8_t proto, bool proto_invert, char *why,
+			size_t whylen)
+{
+	const struct hmark_data *h = data;
+
+	(void)proto, (void)proto_invert;
+	if ((h->flags & F(O_SPI)) && (h->flags & (F(O_SPORT) | F(O_DPORT)))) {
+		snprintf(why, whylen, "xt_HMARK: spi-set and port-set can't be combined");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -494,4 +505,5 @@ const struct upt_target_ops upt_target_HMARK = {
     .save = hmark_save,
     .print = hmark_print,
     .target = hmark_target,
+    .kcheck = hmark_kcheck,
 };

@@ -9,7 +9,8 @@
  * is refused, as libxt_TCPOPTSTRIP does.  The kinds are a 256-bit set:
  * saved in ascending numeric order, and not at all when the set is empty
  * (a bare -j TCPOPTSTRIP is a valid rule that strips nothing).  The kernel
- * accepts the target only with -p tcp (not inverted) in mangle.
+ * accepts the target only with -p tcp (not inverted) in mangle: refused
+ * when the table is validated, as the kernel refuses it on load (kcheck).
  *
  * On a packet (tcpoptstrip_mangle_packet): a non-first fragment goes on
  * untouched; a TCP header shorter than 20 bytes or reaching past the
@@ -21,6 +22,7 @@
  * (incremental update through upt_pdesc_write_l4).  The rule walk goes on.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -93,9 +95,19 @@ static int tcpoptstrip_parse(void *data, unsigned id, bool invert, const char *a
 
 static int tcpoptstrip_check(void *data, struct upt_xt_parse *p)
 {
+	(void)data, (void)p;
+	return 0; /* no option is required; the protocol is the kernel's check */
+}
+
+/* x_tables: the target is registered for protocol 6 only. */
+static int tcpoptstrip_kcheck(const void *data, uint8_t proto, bool proto_invert, char *why,
+			      size_t whylen)
+{
 	(void)data;
-	if (p->proto != UPT_IPPROTO_TCP || p->proto_invert)
-		return upt_xt_error(p, "TCPOPTSTRIP target: only valid for protocol 6 (-p tcp)");
+	if (proto != UPT_IPPROTO_TCP || proto_invert) {
+		snprintf(why, whylen, "TCPOPTSTRIP target: only valid for protocol 6");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -199,6 +211,7 @@ const struct upt_target_ops upt_target_TCPOPTSTRIP = {
     .init = tcpoptstrip_init,
     .parse = tcpoptstrip_parse,
     .check = tcpoptstrip_check,
+    .kcheck = tcpoptstrip_kcheck,
     .save = tcpoptstrip_save,
     .print = tcpoptstrip_print,
     .target = tcpoptstrip_target,
