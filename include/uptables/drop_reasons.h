@@ -65,6 +65,7 @@
 	X(DEFRAG_ECN, "fragments mix Not-ECT with ECN codepoints: datagram dropped")               \
 	X(DEFRAG_OVERSIZE, "reassembled datagram larger than 65535 bytes")                         \
 	X(DEFRAG_NO_ROOM, "reassembled datagram larger than the caller's buffer")                  \
-	X(FRAG_SENT, "left as fragments through the emit callback")
+	X(FRAG_SENT, "left as fragments through the emit callback")                                \
+	X(DEFRAG_TOO_FAR, "more than ipfrag_max_dist fragments from the source in between: queue restarted")
 
 #endif

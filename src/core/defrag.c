@@ -27,8 +27,19 @@
  *   - frag_max_size (the largest fragment, header included) and whether it
  *     had DF go with the datagram: refragmentation uses them.
  *
- * Not modelled: ipfrag_max_dist (the per-source "too far apart" reset,
- * which needs the inet_peer cache) and vif (l3mdev) in the key.
+ *   - ipfrag_max_dist: every fragment bumps a counter of its source (the
+ *     kernel's inet_peer rid); a queue remembers the count at its last
+ *     fragment, and when more than 64 fragments of that source arrived in
+ *     between, its held fragments are dropped and it starts afresh (same
+ *     key, a new 30 s deadline; the largest-fragment sizes are kept, as
+ *     ip_frag_reinit keeps them).  The source table is fixed; when it is
+ *     full, a source whose queues are all gone is reused, else the new
+ *     source goes uncounted (as the kernel when it cannot get a peer).
+ *
+ * The deadline is exact here; the kernel's timer wheel fires a 30 s timer
+ * late by up to its granularity (2.048 s with HZ=250), so a fragment 30 to
+ * 32 s late may still complete a datagram there.  Not modelled: vif
+ * (l3mdev) in the key.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -54,13 +65,23 @@ struct frag {
 	bool run_start; /* false: it extended the run of the fragment before it */
 };
 
+struct peer {
+	uint32_t saddr;
+	uint32_t rid;   /* fragments seen from saddr */
+	uint32_t users; /* queues pointing here */
+	bool used;
+};
+
 struct queue {
 	bool used;
+	int32_t peer;       /* index in peers[], -1 none */
+	uint32_t rid;       /* peer's rid at this queue's last fragment */
 	uint32_t saddr, daddr;
 	uint16_t id;
 	uint8_t proto;
 	uint8_t flags;      /* FRAG_FIRST_IN | FRAG_LAST_IN */
 	uint8_t ecn;        /* ECN_* seen */
+	uint32_t iif;       /* interface of the last fragment queued */
 	uint64_t deadline;
 	uint32_t len;       /* datagram payload length (known once LAST_IN; else max end) */
 	uint32_t meat;      /* payload bytes held */
@@ -75,15 +96,19 @@ struct queue {
 
 struct upt_defrag {
 	uint64_t *drops;
+	upt_defrag_expired_fn expired;
+	void *expired_ctx;
 	unsigned used;
 	struct queue q[UPT_DEFRAG_QUEUES];
+	struct peer peers[UPT_DEFRAG_PEERS];
 	uint8_t *payload;   /* UPT_DEFRAG_QUEUES * PAYLOAD_MAX */
 	uint8_t out[UPT_DEFRAG_FRAME];
 	uint16_t out_sizes[UPT_DEFRAG_FRAGS];
 	uint8_t frag[UPT_DEFRAG_FRAME];
 };
 
-int upt_defrag_create(uint64_t *drops, struct upt_defrag **out)
+int upt_defrag_create(uint64_t *drops, upt_defrag_expired_fn expired, void *ctx,
+		      struct upt_defrag **out)
 {
 	struct upt_defrag *df;
 	unsigned i;
@@ -100,6 +125,8 @@ int upt_defrag_create(uint64_t *drops, struct upt_defrag **out)
 	for (i = 0; i < UPT_DEFRAG_QUEUES; i++)
 		df->q[i].data = df->payload + (size_t)i * PAYLOAD_MAX;
 	df->drops = drops;
+	df->expired = expired;
+	df->expired_ctx = ctx;
 	*out = df;
 	return 0;
 }
@@ -132,8 +159,63 @@ static void count(struct upt_defrag *df, unsigned reason, uint64_t n)
 static void queue_kill(struct upt_defrag *df, struct queue *q, unsigned reason)
 {
 	count(df, reason, q->nfrags);
+	if (q->peer >= 0)
+		df->peers[q->peer].users--;
 	q->used = false;
 	df->used--;
+}
+
+static unsigned peer_hash(uint32_t saddr)
+{
+	uint32_t h = saddr * 0x9e3779b1u;
+
+	return (h ^ (h >> 15)) & (UPT_DEFRAG_PEERS - 1);
+}
+
+/* inet_getpeer_v4: the source's counter, made if need be; -1 when there is no room. */
+static int32_t peer_get(struct upt_defrag *df, uint32_t saddr)
+{
+	unsigned i, h = peer_hash(saddr);
+	int32_t spare = -1;
+
+	for (i = 0; i < UPT_DEFRAG_PEERS; i++) {
+		unsigned k = (h + i) & (UPT_DEFRAG_PEERS - 1);
+		struct peer *p = &df->peers[k];
+
+		if (p->used && p->saddr == saddr)
+			return (int32_t)k;
+		if (!p->used) {
+			if (spare < 0)
+				spare = (int32_t)k;
+			break;
+		}
+		if (spare < 0 && p->users == 0)
+			spare = (int32_t)k;
+	}
+	if (spare < 0)
+		return -1;
+	/* Slots are never emptied, so probe chains stay intact; a reused slot
+	 * forgets its old source, whose count starts again if it comes back. */
+	df->peers[spare].saddr = saddr;
+	df->peers[spare].rid = 0;
+	df->peers[spare].users = 0;
+	df->peers[spare].used = true;
+	return spare;
+}
+
+/* ip_expire: the queue goes; its first fragment, if held, is handed out for the ICMP error. */
+static void queue_expire(struct upt_defrag *df, struct queue *q)
+{
+	bool first = (q->flags & FRAG_FIRST_IN) && q->nfrags && q->frags[0].start == 0;
+	uint32_t plen = first ? q->frags[0].end : 0, len = q->hlen + plen;
+
+	queue_kill(df, q, UPT_DROP_DEFRAG_TIMEOUT);
+	if (!first || !df->expired || plen > PAYLOAD_MAX || len > sizeof(df->out))
+		return;
+	/* df->out is free: a reassembled datagram is only used until the next add. */
+	memcpy(df->out, q->hdr + q->l2_len, q->hlen);
+	memcpy(df->out + q->hlen, q->data, plen);
+	df->expired(df->expired_ctx, df->out, len, q->iif, q->deadline);
 }
 
 void upt_defrag_expire(struct upt_defrag *df, uint64_t now)
@@ -142,7 +224,7 @@ void upt_defrag_expire(struct upt_defrag *df, uint64_t now)
 
 	for (i = 0; i < UPT_DEFRAG_QUEUES; i++)
 		if (df->q[i].used && now >= df->q[i].deadline)
-			queue_kill(df, &df->q[i], UPT_DROP_DEFRAG_TIMEOUT);
+			queue_expire(df, &df->q[i]);
 }
 
 static struct queue *queue_find(struct upt_defrag *df, const struct upt_pdesc *d, uint64_t now)
@@ -154,7 +236,7 @@ static struct queue *queue_find(struct upt_defrag *df, const struct upt_pdesc *d
 		struct queue *q = &df->q[i];
 
 		if (q->used && now >= q->deadline)
-			queue_kill(df, q, UPT_DROP_DEFRAG_TIMEOUT); /* its timer fired before now */
+			queue_expire(df, q); /* its timer fired before now */
 		if (!q->used) {
 			if (!free_q)
 				free_q = q;
@@ -177,6 +259,10 @@ static struct queue *queue_find(struct upt_defrag *df, const struct upt_pdesc *d
 	free_q->len = free_q->meat = free_q->nfrags = 0;
 	free_q->max_size = free_q->max_df_size = 0;
 	free_q->hlen = free_q->l2_len = 0;
+	free_q->rid = 0;
+	free_q->peer = peer_get(df, d->saddr);
+	if (free_q->peer >= 0)
+		df->peers[free_q->peer].users++;
 	df->used++;
 	return free_q;
 }
@@ -293,8 +379,21 @@ static enum upt_defrag_res reassemble(struct upt_defrag *df, struct queue *q,
 	return UPT_DEFRAG_DONE;
 }
 
-enum upt_defrag_res upt_defrag_add(struct upt_defrag *df, const struct upt_pdesc *d, uint64_t now,
-				   struct upt_defrag_out *out, uint16_t *reason)
+/* ip_frag_too_far: more than ipfrag_max_dist fragments of this source since our last one? */
+static bool too_far(struct upt_defrag *df, struct queue *q)
+{
+	uint32_t start = q->rid, end;
+
+	if (q->peer < 0)
+		return false;
+	end = ++df->peers[q->peer].rid;
+	q->rid = end;
+	return q->nfrags > 0 && end - start > UPT_DEFRAG_MAX_DIST;
+}
+
+enum upt_defrag_res upt_defrag_add(struct upt_defrag *df, const struct upt_pdesc *d,
+				   uint32_t ifindex, uint64_t now, struct upt_defrag_out *out,
+				   uint16_t *reason)
 {
 	const uint8_t *ip = d->frame + d->l2_len;
 	uint32_t offset = (uint32_t)(d->frag_off & UPT_IP_OFFMASK) << 3;
@@ -307,6 +406,15 @@ enum upt_defrag_res upt_defrag_add(struct upt_defrag *df, const struct upt_pdesc
 	if (!q) {
 		*reason = UPT_DROP_DEFRAG_NO_QUEUE;
 		return UPT_DEFRAG_DROP;
+	}
+	if (too_far(df, q)) {
+		/* ip_frag_reinit: the held fragments go, the queue starts again. */
+		count(df, UPT_DROP_DEFRAG_TOO_FAR, q->nfrags);
+		q->nfrags = 0;
+		q->flags = 0;
+		q->len = q->meat = 0;
+		q->ecn = 0;
+		q->deadline = now + UPT_DEFRAG_TIME_NS;
 	}
 	if (!(d->frag_off & UPT_IP_MF)) {
 		/* The last fragment: nothing may lie beyond it, and only one end. */
@@ -343,6 +451,7 @@ enum upt_defrag_res upt_defrag_add(struct upt_defrag *df, const struct upt_pdesc
 		memcpy(q->data + offset, ip + d->l3_len,
 		       (end < PAYLOAD_MAX ? end : PAYLOAD_MAX) - offset);
 	q->meat += end - offset;
+	q->iif = ifindex;
 	q->ecn |= (uint8_t)(1u << (d->tos & 3));
 	if (offset == 0) {
 		q->flags |= FRAG_FIRST_IN;

@@ -23,6 +23,8 @@
 #define UPT_DEFRAG_QUEUES  64
 #define UPT_DEFRAG_FRAGS   1024         /* fragments held per queue */
 #define UPT_DEFRAG_TIME_NS 30000000000ull /* net.ipv4.ipfrag_time */
+#define UPT_DEFRAG_MAX_DIST 64          /* net.ipv4.ipfrag_max_dist */
+#define UPT_DEFRAG_PEERS   1024         /* sources whose fragments are counted (power of two) */
 #define UPT_DEFRAG_HEADROOM 32          /* before the reassembled frame's L2 header */
 #define UPT_DEFRAG_FRAME   (UPT_DEFRAG_HEADROOM + UPT_ETH_HLEN + UPT_VLAN_HLEN + 65535 + 64)
 
@@ -47,10 +49,20 @@ struct upt_defrag_out {
 };
 
 /*
+ * A queue timed out holding its first fragment: that fragment (IP header
+ * on, as received), the interface its last fragment came in on, and when
+ * the timer fired.  The kernel (ip_expire) then sends ICMP time exceeded,
+ * fragment reassembly, when the datagram was for a local address.
+ */
+typedef void (*upt_defrag_expired_fn)(void *ctx, const uint8_t *ip, uint32_t len, uint32_t iif,
+				      uint64_t when);
+
+/*
  * drops: the engine's per-reason counters; fragments held in a queue that
  * is later dropped (timeout, overlap, ...) are counted there, one each.
  */
-int upt_defrag_create(uint64_t *drops, struct upt_defrag **out);
+int upt_defrag_create(uint64_t *drops, upt_defrag_expired_fn expired, void *ctx,
+		      struct upt_defrag **out);
 void upt_defrag_destroy(struct upt_defrag *df);
 
 /*
@@ -58,8 +70,9 @@ void upt_defrag_destroy(struct upt_defrag *df);
  * The current fragment's own drop is not counted here: the caller's walk
  * counts it under *reason.
  */
-enum upt_defrag_res upt_defrag_add(struct upt_defrag *df, const struct upt_pdesc *d, uint64_t now,
-				   struct upt_defrag_out *out, uint16_t *reason);
+enum upt_defrag_res upt_defrag_add(struct upt_defrag *df, const struct upt_pdesc *d,
+				   uint32_t ifindex, uint64_t now, struct upt_defrag_out *out,
+				   uint16_t *reason);
 
 /* Drop every queue whose ipfrag_time ran out by now (bounded: one pass over the pool). */
 void upt_defrag_expire(struct upt_defrag *df, uint64_t now);

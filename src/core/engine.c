@@ -60,7 +60,7 @@ int upt_engine_create(const struct upt_engine_config *cfg, struct upt_engine **o
 				   eng->hash_key, &eng->nat.srcmap);
 	if (rc < 0)
 		goto err_neigh;
-	rc = upt_defrag_create(eng->drops, &eng->defrag);
+	rc = upt_defrag_create(eng->drops, upt_frag_expired, eng, &eng->defrag);
 	if (rc < 0)
 		goto err_srcmap;
 	eng->rules = upt_rules_create();

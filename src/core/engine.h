@@ -206,6 +206,9 @@ void upt_path_count_drop(struct upt_engine *eng, unsigned reason);
 unsigned upt_frag_output(struct upt_engine *eng, struct upt_walk *w, uint32_t mtu, uint64_t now,
 			 uint16_t *reason);
 
+/* frag_out.c: a reassembly queue timed out (upt_defrag_expired_fn; ctx is the engine). */
+void upt_frag_expired(void *ctx, const uint8_t *ip, uint32_t len, uint32_t iif, uint64_t when);
+
 /* icmp_peer.c: may an ICMP error of this type go to daddr now?  Spends its tokens if so. */
 bool upt_icmp_peer_allow(struct upt_engine *eng, uint8_t type, uint8_t code, uint32_t daddr,
 			 uint64_t now);

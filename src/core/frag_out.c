@@ -196,3 +196,30 @@ unsigned upt_frag_output(struct upt_engine *eng, struct upt_walk *w, uint32_t mt
 	*reason = held ? UPT_DROP_NEIGH_HELD : UPT_DROP_FRAG_SENT;
 	return UPT_PKT_HELD;
 }
+
+/*
+ * ip_expire for the conntrack defrag user: the source hears of the timeout
+ * (ICMP time exceeded, code 1, quoting the first fragment) only when the
+ * datagram was addressed to the gateway itself (its route is local); a
+ * gateway forwarding fragments stays silent.
+ */
+void upt_frag_expired(void *ctx, const uint8_t *ip, uint32_t len, uint32_t iif, uint64_t when)
+{
+	struct upt_engine *eng = ctx;
+	struct upt_pkt pkt;
+	struct upt_walk w;
+
+	memset(&pkt, 0, sizeof(pkt));
+	memset(&w, 0, sizeof(w));
+	pkt.buf = (uint8_t *)ip;
+	pkt.len = len;
+	pkt.cap = len;
+	pkt.ifindex = iif;
+	w.eng = eng;
+	w.pkt = &pkt;
+	w.x.now = when;
+	w.x.in_ifindex = iif;
+	if (upt_pkt_parse_ip(&w.d, pkt.buf, len, 0) != 0 || !upt_addr_is_local(eng, w.d.daddr))
+		return;
+	upt_icmp_send(eng, &w, UPT_ICMP_TIME_EXCEEDED, 1, 0, when);
+}

@@ -531,7 +531,7 @@ static bool defrag_in(struct upt_walk *w, struct upt_pkt *rp)
 	struct upt_defrag_out out;
 	uint16_t reason;
 
-	switch (upt_defrag_add(w->eng->defrag, &w->d, w->x.now, &out, &reason)) {
+	switch (upt_defrag_add(w->eng->defrag, &w->d, w->x.in_ifindex, w->x.now, &out, &reason)) {
 	case UPT_DEFRAG_HELD:
 		finish(w, UPT_PKT_HELD, reason);
 		return false;
@@ -623,10 +623,10 @@ static void process_one(struct upt_engine *eng, struct upt_pkt *pkt, uint64_t no
 		return;
 	}
 	/* nf_defrag_ipv4 runs ahead of raw, and only while conntrack does. */
+	w.x.in_ifindex = ifindex;
 	if (w.d.is_fragment && eng->rs && upt_ruleset_needs_conntrack(eng->rs) &&
 	    !defrag_in(&w, &rp))
 		return;
-	w.x.in_ifindex = ifindex;
 	w.x.in_name = ifc->name;
 
 	if (!run_table(&w, UPT_TABLE_RAW, UPT_HOOK_PRE_ROUTING) ||

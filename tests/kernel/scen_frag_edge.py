@@ -11,6 +11,9 @@ cl sends hand-cut fragments of 3000-byte UDP datagrams to the port forward
   8  ECN: CE on one fragment, ECT(0) on the others
   9  ECN: Not-ECT mixed with ECT(0): the datagram is lost
  10  a piece inside the first fragment (duplicate, not identical)
+ 13  first fragment, then 70 fragments of 35 small datagrams from the same
+     source, then the rest (ipfrag_max_dist 64: the kernel restarts the queue)
+The timeouts are in scen_frag_timeout.py (they outlast the UDP entries here).
 What leaves eth1 is compared with uptables-sim by tests/kernel/run.
 """
 import sys
@@ -69,6 +72,15 @@ def main():
         for f in frags:
             lab.send("cl", f)
         say("sent %s (%d fragments)" % (name, len(frags)))
+    far = std(7013)
+    lab.send("cl", far[0])
+    for k in range(35):
+        small = datagram(7100 + k, 8)
+        lab.send("cl", piece(small, 7100 + k, 0, 8, True), settle=0.01)
+        lab.send("cl", piece(small, 7100 + k, 8, 8, False), settle=0.01)
+    lab.send("cl", far[1])
+    lab.send("cl", far[2])
+    say("sent a datagram with 70 other fragments in between")
     lab.snap("end")
     say("done")
     return 0

@@ -353,14 +353,105 @@ TEST(a_queue_expires_30_s_after_its_first_fragment)
 	upt_engine_tick(eng, 40 * NS);
 	CHECK_EQ(upt_defrag_queue_count(eng->defrag), 0);
 	CHECK_EQ(upt_engine_drop_count(eng, UPT_DROP_DEFRAG_TIMEOUT), 2);
+	/*
+	 * For the gateway's own address (before DNAT), the kernel told the source
+	 * (observed in frag_timeout): time exceeded, code 1, quoting 548 bytes of
+	 * the first fragment as it came in.
+	 */
+	CHECK_EQ(nsent, 1);
+	if (nsent == 1) {
+		const uint8_t *ip = sent[0].frame + 14;
+
+		CHECK_EQ(sent[0].ifindex, upt_engine_ifindex(eng, "eth0"));
+		CHECK_EQ(sent[0].len, 14 + 20 + 8 + 548);
+		CHECK_EQ(ip[20], 11);
+		CHECK_EQ(ip[21], 1);
+		CHECK(memcmp(ip + 28, frag[0] + 14, 548) == 0);
+		CHECK(frame_ip_csum_ok(ip));
+	}
+	nsent = 0;
 	p = push_frag(eng, 2, 40 * NS);
 	CHECK_EQ(p.reason, UPT_DROP_DEFRAG_HELD);
 	CHECK_EQ(nsent, 0);
-	/* Without a tick, the expiry still applies when the next fragment looks the queue up. */
+	/* Without a tick, the expiry still applies when the next fragment looks the queue up;
+	 * that queue never had the first fragment: nothing to quote, no error. */
 	p = push_frag(eng, 0, 70 * NS);
 	CHECK_EQ(p.reason, UPT_DROP_DEFRAG_HELD);
 	CHECK_EQ(upt_engine_drop_count(eng, UPT_DROP_DEFRAG_TIMEOUT), 3);
+	CHECK_EQ(nsent, 0);
 	upt_engine_destroy(eng);
+}
+
+TEST(a_forwarded_datagram_times_out_silently)
+{
+	struct upt_engine *eng = gateway(port_forward, NULL);
+	uint8_t f[2048];
+	size_t n;
+
+	client_fragments(0, false);
+	whole(in_w, sizeof(in_w), "192.168.1.2", mac_gw0, mac_client, 64, 3000, 0, false);
+	n = slice(in_w, 0, 1480, true, false, f);
+	push_raw(eng, "eth0", f, n, sizeof(pbuf), NS);
+	upt_engine_tick(eng, 31 * NS);
+	CHECK_EQ(upt_engine_drop_count(eng, UPT_DROP_DEFRAG_TIMEOUT), 1);
+	CHECK_EQ(nsent, 0);
+	upt_engine_destroy(eng);
+}
+
+static void set_id(uint8_t *f, uint16_t id)
+{
+	put16(f + 14 + 4, id);
+	put16(f + 14 + 10, 0);
+	put16(f + 14 + 10, frame_ref_csum(f + 14, 20, 0));
+}
+
+/*
+ * ipfrag_max_dist 64 (ip_frag_too_far): a queue whose source sent more than
+ * 64 other fragments since its last one starts again, its held fragments
+ * dropped.  Observed in frag_edge (70 in between: the datagram was lost).
+ */
+TEST(more_than_64_fragments_of_the_source_in_between_restart_a_queue)
+{
+	static const struct {
+		unsigned pairs, lone; /* fragments in between: 2 * pairs + lone */
+		bool lost;
+	} rows[] = {{31, 1, false}, {32, 0, true}};
+	static uint8_t small[256];
+	size_t r;
+
+	for (r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+		struct upt_engine *eng = gateway(port_forward, NULL);
+		struct upt_pkt p;
+		uint8_t a[2048], b[2048];
+		unsigned k;
+
+		client_fragments(0, false);
+		push_frag(eng, 0, NS);
+		whole(small, sizeof(small), "198.51.100.1", mac_gw0, mac_client, 64, 8, 0, false);
+		for (k = 0; k < rows[r].pairs + rows[r].lone; k++) {
+			size_t na = slice(small, 0, 8, true, false, a);
+			size_t nb = slice(small, 8, 8, false, false, b);
+
+			set_id(a, (uint16_t)(100 + k));
+			set_id(b, (uint16_t)(100 + k));
+			push_raw(eng, "eth0", a, na, sizeof(pbuf), NS);
+			if (k < rows[r].pairs)
+				push_raw(eng, "eth0", b, nb, sizeof(pbuf), NS);
+		}
+		nsent = 0;
+		push_frag(eng, 1, NS);
+		p = push_frag(eng, 2, NS);
+		if (rows[r].lost) {
+			CHECK_EQ(p.reason, UPT_DROP_DEFRAG_HELD);
+			CHECK_EQ(upt_engine_drop_count(eng, UPT_DROP_DEFRAG_TOO_FAR), 1);
+			CHECK_EQ(nsent, 0);
+		} else {
+			CHECK_EQ(p.reason, UPT_DROP_FRAG_SENT);
+			CHECK_EQ(upt_engine_drop_count(eng, UPT_DROP_DEFRAG_TOO_FAR), 0);
+			check_three_pieces_out(eng, 0, false);
+		}
+		upt_engine_destroy(eng);
+	}
 }
 
 TEST(a_full_pool_drops_new_datagrams_and_evicts_nothing)
@@ -387,6 +478,8 @@ TEST(a_full_pool_drops_new_datagrams_and_evicts_nothing)
 	/* Once the old queues time out there is room again. */
 	upt_engine_tick(eng, 31 * NS);
 	CHECK_EQ(upt_engine_drop_count(eng, UPT_DROP_DEFRAG_TIMEOUT), UPT_DEFRAG_QUEUES);
+	CHECK_EQ(nsent, 6); /* time exceeded to the source: a burst of 6, then rate limited */
+	nsent = 0;
 	for (i = 0; i < 3; i++)
 		p = push_frag(eng, i, 31 * NS);
 	CHECK_EQ(p.reason, UPT_DROP_FRAG_SENT);
@@ -702,6 +795,8 @@ int main(void)
 	RUN(a_fragment_spanning_two_runs_is_an_overlap);
 	RUN(the_last_fragment_fixes_the_end);
 	RUN(a_queue_expires_30_s_after_its_first_fragment);
+	RUN(more_than_64_fragments_of_the_source_in_between_restart_a_queue);
+	RUN(a_forwarded_datagram_times_out_silently);
 	RUN(a_full_pool_drops_new_datagrams_and_evicts_nothing);
 	RUN(df_fragments_leave_along_their_own_lines_without_df);
 	RUN(irregular_fragments_leave_cut_where_they_came_in);
