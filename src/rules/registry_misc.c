@@ -5,8 +5,8 @@
 #include "rules/ext.h"
 
 extern const struct upt_match_ops upt_match_cpu, upt_match_connlabel;
-extern const struct upt_target_ops upt_target_NFQUEUE, upt_target_TCPOPTSTRIP,
-    upt_target_CLASSIFY, upt_target_ECN, upt_target_HMARK, upt_target_AUDIT;
+extern const struct upt_target_ops upt_target_NFQUEUE, upt_target_TCPOPTSTRIP, upt_target_CLASSIFY,
+    upt_target_ECN, upt_target_HMARK, upt_target_AUDIT;
 
 static const struct upt_match_ops *const matches[] = {
     &upt_match_cpu,
@@ -15,7 +15,7 @@ static const struct upt_match_ops *const matches[] = {
 
 static const struct upt_target_ops *const targets[] = {
     &upt_target_NFQUEUE, &upt_target_TCPOPTSTRIP, &upt_target_CLASSIFY,
-    &upt_target_ECN,     &upt_target_HMARK,	  &upt_target_AUDIT,
+    &upt_target_ECN,	 &upt_target_HMARK,	  &upt_target_AUDIT,
 };
 
 const struct upt_ext_group upt_ext_misc = {

@@ -316,6 +316,14 @@ static struct upt_engine *gateway(const char *rules)
 	return eng;
 }
 
+static void restore_rules(struct upt_engine *eng, const char *rules)
+{
+	char err[256];
+
+	CHECK_MSG(upt_engine_restore(eng, rules, strlen(rules), 0, err, sizeof(err)) == 0,
+		  "restore: %s", err);
+}
+
 static uint8_t pbuf[UPT_PKT_HEADROOM + FRAME_MAX];
 
 static struct upt_pkt push(struct upt_engine *eng, const struct frame *f, uint32_t mark)
@@ -386,7 +394,8 @@ TEST(nfqueue_without_listener_drops_unless_bypass)
 	}
 }
 
-/* One NETFILTER_PKT record per packet (xt_AUDIT's fields), and the walk goes on. */
+/* One NETFILTER_PKT record per packet (the fields of xt_AUDIT.c's audit_tg/audit_ip4 in
+ * current kernels), and the walk goes on. */
 TEST(audit_logs_one_record_and_continues)
 {
 	struct upt_engine *eng =
@@ -402,11 +411,19 @@ TEST(audit_logs_one_record_and_continues)
 	CHECK_EQ(log_n, 1u);
 	CHECK_EQ(log_level, 5u);
 	CHECK_STR(log_lines[0],
-		  "type=NETFILTER_PKT mark=0x2a saddr=198.51.100.2 daddr=192.168.1.2 proto=17");
+		  "type=NETFILTER_PKT mark=0x2a saddr=198.51.100.2 daddr=192.168.1.2 proto=17 "
+		  "sport=1000 dport=53");
 	p = push(eng, &f, 0);
 	CHECK_EQ(log_n, 2u);
 	CHECK_STR(log_lines[1],
-		  "type=NETFILTER_PKT mark=0 saddr=198.51.100.2 daddr=192.168.1.2 proto=17");
+		  "type=NETFILTER_PKT mark=0 saddr=198.51.100.2 daddr=192.168.1.2 proto=17 sport=1000 "
+		  "dport=53");
+	/* no ports for other protocols */
+	restore_rules(eng, "*filter\n-A FORWARD -j AUDIT --type accept\nCOMMIT\n");
+	frame_init(&f, UPT_IPPROTO_ICMP, "198.51.100.2", 7, "192.168.1.2", 1);
+	p = push(eng, &f, 0);
+	CHECK_EQ(log_n, 3u);
+	CHECK_STR(log_lines[2], "type=NETFILTER_PKT mark=0 saddr=198.51.100.2 daddr=192.168.1.2 proto=1");
 	upt_engine_destroy(eng);
 }
 
@@ -427,12 +444,11 @@ TEST(connlabel_sets_and_finds_bits_on_the_connection)
 				    "COMMIT\n";
 	struct upt_engine *eng = gateway("*filter\n-A FORWARD -m conntrack --ctstate NEW\nCOMMIT\n");
 	struct frame f, g;
-	char err[256];
 
 	/* made before labels were in use */
 	frame_init(&g, UPT_IPPROTO_UDP, "198.51.100.2", 2000, "192.168.1.2", 53);
 	push(eng, &g, 0);
-	CHECK_EQ(upt_engine_restore(eng, rules, strlen(rules), 0, err, sizeof(err)), 0);
+	restore_rules(eng, rules);
 	frame_init(&f, UPT_IPPROTO_UDP, "198.51.100.2", 1000, "192.168.1.2", 53);
 	push(eng, &f, 0);
 	CHECK_EQ(rule_pkts(eng, 1), 0u);

@@ -11,9 +11,12 @@
  * not been part of the record since kernel 4.x: it is kept for listing).
  * This engine has no audit subsystem: the record goes to the engine's log
  * sink (upt_xt_log, level 5, notice) as one line in the record's field
- * order:
- *   "type=NETFILTER_PKT mark=<%#x> saddr=a.b.c.d daddr=a.b.c.d proto=N"
- * ("mark=0" for 0, as the kernel's %#x prints it).  The walk goes on
+ * order (audit_tg, audit_ip4 of current kernels):
+ *   "type=NETFILTER_PKT mark=<%#x> saddr=a.b.c.d daddr=a.b.c.d proto=N
+ *    [sport=N dport=N]"
+ * ("mark=0" for 0, as the kernel's %#x prints it); the ports for TCP and
+ * UDP, read where the transport header starts as the kernel reads them
+ * (left out when those bytes are not in the frame).  The walk goes on
  * (XT_CONTINUE), as in the kernel.
  */
 #include <errno.h>
@@ -85,16 +88,25 @@ static void audit_print(const void *data, struct upt_sb *sb, unsigned flags)
 static unsigned audit_target(const void *data, struct upt_xt_pkt *p)
 {
 	const struct upt_pdesc *d = p->d;
-	char line[128];
+	uint16_t sport, dport;
+	char line[160];
+	int n;
 
 	(void)data;
-	if (d->l2_kind == UPT_L2_IPV4)
-		snprintf(line, sizeof(line),
-			 "type=NETFILTER_PKT mark=%#x saddr=%u.%u.%u.%u daddr=%u.%u.%u.%u proto=%u",
-			 p->mark, d->saddr >> 24, (d->saddr >> 16) & 0xff, (d->saddr >> 8) & 0xff,
-			 d->saddr & 0xff, d->daddr >> 24, (d->daddr >> 16) & 0xff,
-			 (d->daddr >> 8) & 0xff, d->daddr & 0xff, d->proto);
-	else
+	if (d->l2_kind == UPT_L2_IPV4) {
+		n = snprintf(line, sizeof(line),
+			     "type=NETFILTER_PKT mark=%#x saddr=%u.%u.%u.%u daddr=%u.%u.%u.%u "
+			     "proto=%u",
+			     p->mark, d->saddr >> 24, (d->saddr >> 16) & 0xff,
+			     (d->saddr >> 8) & 0xff, d->saddr & 0xff, d->daddr >> 24,
+			     (d->daddr >> 16) & 0xff, (d->daddr >> 8) & 0xff, d->daddr & 0xff,
+			     d->proto);
+		if ((d->proto == UPT_IPPROTO_TCP || d->proto == UPT_IPPROTO_UDP) && n > 0 &&
+		    (size_t)n < sizeof(line) && upt_pkt_load16(d, d->l4_off, &sport) &&
+		    upt_pkt_load16(d, (uint32_t)d->l4_off + 2, &dport))
+			snprintf(line + n, sizeof(line) - (size_t)n, " sport=%u dport=%u", sport,
+				 dport);
+	} else
 		snprintf(line, sizeof(line), "type=NETFILTER_PKT mark=%#x saddr=? daddr=? proto=-1",
 			 p->mark);
 	upt_xt_log(p, AUDIT_LOG_LEVEL, line);

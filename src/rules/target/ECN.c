@@ -82,7 +82,8 @@ static int ecn_tg_parse(void *data, unsigned id, bool invert, const char *arg,
 	}
 	if (id != O_ECN_TCP_REMOVE &&
 	    !upt_xtu_strtoul(arg, NULL, 0, id == O_ECN_IP_ECT ? 3 : 1, &v))
-		return upt_xt_error(p, "ECN: bad value for option \"--%s\", or out of range (0-%u).",
+		return upt_xt_error(p,
+				    "ECN: bad value for option \"--%s\", or out of range (0-%u).",
 				    names[id], id == O_ECN_IP_ECT ? 3u : 1u);
 	switch (id) {
 	case O_ECN_TCP_REMOVE:

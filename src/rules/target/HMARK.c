@@ -72,9 +72,9 @@ enum {
 #define IPPROTO_UDPLITE 136
 
 struct hmark_data {
-	uint32_t src_mask, dst_mask; /* host order */
+	uint32_t src_mask, dst_mask;  /* host order */
 	uint32_t port_mask, port_set; /* sport << 16 | dport, or the SPI */
-	uint32_t flags;               /* F(O_*) of what was given */
+	uint32_t flags;		      /* F(O_*) of what was given */
 	uint16_t proto_mask;
 	uint32_t hashrnd, hmodulus, hoffset;
 };
@@ -226,9 +226,9 @@ static int hmark_parse(void *data, unsigned id, bool invert, const char *arg,
 		return -EINVAL;
 	}
 	if (!upt_xtu_strtoul(arg, NULL, min, max, &v))
-		return upt_xt_error(p,
-				    "HMARK: bad value for option \"--%s\", or out of range (%u-%llu).",
-				    opt_name(id), (unsigned)min, (unsigned long long)max);
+		return upt_xt_error(
+		    p, "HMARK: bad value for option \"--%s\", or out of range (%u-%llu).",
+		    opt_name(id), (unsigned)min, (unsigned long long)max);
 	switch (id) {
 	case O_SPORT_MASK:
 		h->port_mask = (h->port_mask & 0xffffu) | (uint32_t)v << 16;

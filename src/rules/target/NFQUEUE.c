@@ -32,14 +32,14 @@
 
 enum { O_QUEUE_NUM, O_QUEUE_BALANCE, O_QUEUE_BYPASS, O_QUEUE_CPU_FANOUT };
 
-#define NFQ_FLAG_BYPASS     0x01
+#define NFQ_FLAG_BYPASS	    0x01
 #define NFQ_FLAG_CPU_FANOUT 0x02
-#define NFQ_BALANCE_MAX     65534u /* UINT16_MAX - 1: the option's maximum */
+#define NFQ_BALANCE_MAX	    65534u /* UINT16_MAX - 1: the option's maximum */
 
 struct nfqueue_data {
 	uint16_t queuenum;
 	uint16_t queues_total; /* 1: a single queue */
-	uint16_t flags;        /* NFQ_FLAG_* */
+	uint16_t flags;	       /* NFQ_FLAG_* */
 };
 
 static const struct upt_xt_option nfqueue_opts[] = {
@@ -68,20 +68,23 @@ static int parse_balance(const char *arg, uint16_t r[2], struct upt_xt_parse *p)
 		uint64_t v;
 
 		if (n == 2)
-			return upt_xt_error(p, "NFQUEUE: Too many values for option \"--queue-balance\"");
+			return upt_xt_error(
+			    p, "NFQUEUE: Too many values for option \"--queue-balance\"");
 		if (*s == '\0' || *s == ':') {
 			end = s;
 			v = n == 0 ? 0 : NFQ_BALANCE_MAX;
 		} else if (!upt_xtu_strtoul(s, &end, 0, NFQ_BALANCE_MAX, &v)) {
-			return upt_xt_error(p,
-					    "NFQUEUE: bad value for option \"--queue-balance\" near "
-					    "\"%s\", or out of range (0-%u).",
-					    s, NFQ_BALANCE_MAX);
+			return upt_xt_error(
+			    p,
+			    "NFQUEUE: bad value for option \"--queue-balance\" near "
+			    "\"%s\", or out of range (0-%u).",
+			    s, NFQ_BALANCE_MAX);
 		} else if (*end != '\0' && *end != ':') {
-			return upt_xt_error(p,
-					    "NFQUEUE: Argument to \"--queue-balance\" has unexpected "
-					    "characters near \"%s\".",
-					    end);
+			return upt_xt_error(
+			    p,
+			    "NFQUEUE: Argument to \"--queue-balance\" has unexpected "
+			    "characters near \"%s\".",
+			    end);
 		}
 		r[n++] = (uint16_t)v;
 		if (*end == '\0')

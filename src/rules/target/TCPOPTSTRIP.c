@@ -183,7 +183,7 @@ static unsigned tcpoptstrip_target(const void *data, struct upt_xt_pkt *p)
 		uint8_t kind = d->frame[base + i], lenb = 0;
 		uint32_t optl;
 
-		/* The length byte may be the first one after the header (as the kernel reads it). */
+		/* The length byte may be the one after the header (the kernel reads it too). */
 		if (kind > TCPOPT_NOP)
 			(void)upt_pkt_load8(d, base + i + 1, &lenb);
 		optl = kind <= TCPOPT_NOP || lenb == 0 ? 1 : lenb;
