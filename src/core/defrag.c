@@ -335,7 +335,6 @@ static enum upt_defrag_res reassemble(struct upt_defrag *df, struct queue *q,
 	uint32_t len = q->hlen + q->len, off = UPT_DEFRAG_HEADROOM;
 	uint8_t *ip;
 	uint16_t sum;
-
 	unsigned i;
 
 	/* The current fragment is in the queue: it is counted by the caller. */
