@@ -274,6 +274,76 @@ TEST(saved_rule_restores_to_the_same_text)
 	}
 }
 
+/* Rules built from random option values: whatever is accepted saves to a text that
+ * restores and saves to itself. */
+TEST(random_options_save_and_restore_to_themselves)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	unsigned accepted = 0;
+
+	for (unsigned i = 0; i < 3000; i++) {
+		char rule[512], text[1024], err[512], first[768], again[768];
+		struct upt_rules *rs;
+		const char *table = "mangle";
+		uint32_t r[6];
+
+		for (unsigned j = 0; j < 6; j++) {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			r[j] = (uint32_t)x;
+		}
+		switch (i % 5) {
+		case 0:
+			if (r[0] & 1)
+				snprintf(rule, sizeof(rule), "-j NFQUEUE --queue-num %u%s",
+					 r[1] % 70000, r[2] & 1 ? " --queue-bypass" : "");
+			else
+				snprintf(rule, sizeof(rule), "-j NFQUEUE --queue-balance %u:%u%s%s",
+					 r[1] % 66000, r[2] % 66000, r[3] & 1 ? " --queue-bypass" : "",
+					 r[3] & 2 ? " --queue-cpu-fanout" : "");
+			break;
+		case 1:
+			snprintf(rule, sizeof(rule), "-p tcp -j TCPOPTSTRIP --strip-options %u,%u,%u",
+				 r[1] % 260, r[2] % 260, r[3] % 260);
+			break;
+		case 2:
+			snprintf(rule, sizeof(rule), "-j CLASSIFY --set-class %x:%x", r[1] % 0x20000,
+				 r[2]);
+			break;
+		case 3:
+			snprintf(rule, sizeof(rule), "-p tcp -j ECN%s%s%s",
+				 r[1] & 1 ? " --ecn-tcp-remove" : "",
+				 r[1] & 2 ? (r[2] & 1 ? " --ecn-tcp-cwr 1" : " --ecn-tcp-ece 0") : "",
+				 r[1] & 4 ? (r[2] & 2 ? " --ecn-ip-ect 3" : " --ecn-ip-ect 1") : "");
+			break;
+		default:
+			table = "filter";
+			snprintf(rule, sizeof(rule),
+				 "-j HMARK --hmark-src-prefix %u --hmark-dst-prefix %u "
+				 "--hmark-%s-mask %u --hmark-proto-mask %u --hmark-rnd %u "
+				 "--hmark-mod %u --hmark-offset %u%s",
+				 r[0] % 40, r[1] % 40, r[2] & 1 ? "sport" : "spi", r[3] % 70000,
+				 r[4] % 70000, r[5], r[1] % 5, r[2], r[3] & 4 ? " --hmark-tuple ct" : "");
+			break;
+		}
+		rs = upt_rules_create();
+		snprintf(text, sizeof(text), "*%s\n-A FORWARD %s\nCOMMIT\n", table, rule);
+		if (upt_rules_restore(rs, text, strlen(text), 0, NULL, err, sizeof(err)) != 0) {
+			upt_rules_destroy(rs);
+			continue;
+		}
+		accepted++;
+		saved_line(rs, table, "FORWARD", first, sizeof(first));
+		upt_rules_destroy(rs);
+		rs = upt_rules_create();
+		snprintf(text, sizeof(text), "*%s\n%s\nCOMMIT\n", table, first);
+		CHECK_MSG(upt_rules_restore(rs, text, strlen(text), 0, NULL, err, sizeof(err)) == 0,
+			  "%s: its save %s is refused (%s)", rule, first, err);
+		CHECK_STR(saved_line(rs, table, "FORWARD", again, sizeof(again)), first);
+		upt_rules_destroy(rs);
+	}
+	CHECK(accepted > 1000);
+}
+
 /* ---- through a whole engine ---- */
 
 static void on_emit(void *ctx, uint32_t ifindex, const uint8_t *frame, uint32_t len, uint64_t now)
@@ -674,6 +744,7 @@ int main(void)
 {
 	RUN(rule_text_is_what_iptables_1_8_9_lists);
 	RUN(saved_rule_restores_to_the_same_text);
+	RUN(random_options_save_and_restore_to_themselves);
 	RUN(nfqueue_without_listener_drops_unless_bypass);
 	RUN(audit_logs_one_record_and_continues);
 	RUN(connlabel_sets_and_finds_bits_on_the_connection);
