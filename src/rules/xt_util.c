@@ -268,3 +268,27 @@ void upt_xtu_print_ports(struct upt_sb *sb, const char *name, uint16_t lo, uint1
 		upt_xtu_put_port(sb, hi, proto, numeric);
 	}
 }
+
+bool upt_xtu_parse_u16_range(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	const char *end;
+	uint64_t a = 0, b = 0xffff;
+
+	if (*s != ':') {
+		if (!upt_xtu_strtoul(s, &end, 0, 0xffff, &a))
+			return false;
+		if (*end == '\0') {
+			*lo = *hi = (uint16_t)a;
+			return true;
+		}
+		if (*end != ':')
+			return false;
+		s = end;
+	}
+	s++;
+	if (*s != '\0' && !upt_xtu_strtoul(s, NULL, 0, 0xffff, &b))
+		return false;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return true;
+}

@@ -37,6 +37,12 @@ int upt_xtu_parse_port(const char *s, const char *proto);
 int upt_xtu_parse_port_range(const char *s, const char *proto, uint16_t *lo, uint16_t *hi);
 
 /* Dotted quad (host order). */
+/*
+ * libxtables' UINT16RC range: "a", "a:b", ":b", "a:", ":" with numbers
+ * 0..65535 in any base strtoul takes (used by length and tcpmss).
+ */
+bool upt_xtu_parse_u16_range(const char *s, uint16_t *lo, uint16_t *hi);
+
 bool upt_xtu_parse_ipv4(const char *s, uint32_t *addr);
 /* "a.b.c.d[/len|/mask]"; no mask: /32. */
 bool upt_xtu_parse_ipv4_mask(const char *s, uint32_t *addr, uint32_t *mask);

@@ -30,31 +30,6 @@ static void tcpmss_init(void *data)
 	memset(data, 0, sizeof(struct tcpmss_data));
 }
 
-/* "a", "a:b", ":b", "a:", ":" with numbers 0..65535 in base 0 (UINT16RC). */
-static bool parse_range(const char *s, uint16_t *lo, uint16_t *hi)
-{
-	const char *end;
-	uint64_t a = 0, b = 0xffff;
-
-	if (*s != ':') {
-		if (!upt_xtu_strtoul(s, &end, 0, 0xffff, &a))
-			return false;
-		if (*end == '\0') {
-			*lo = *hi = (uint16_t)a;
-			return true;
-		}
-		if (*end != ':')
-			return false;
-		s = end;
-	}
-	s++;
-	if (*s != '\0' && !upt_xtu_strtoul(s, NULL, 0, 0xffff, &b))
-		return false;
-	*lo = (uint16_t)a;
-	*hi = (uint16_t)b;
-	return true;
-}
-
 static int tcpmss_parse(void *data, unsigned id, bool invert, const char *arg,
 			struct upt_xt_parse *p)
 {
@@ -62,7 +37,7 @@ static int tcpmss_parse(void *data, unsigned id, bool invert, const char *arg,
 
 	if (id != O_MSS)
 		return -EINVAL;
-	if (!parse_range(arg, &m->min, &m->max))
+	if (!upt_xtu_parse_u16_range(arg, &m->min, &m->max))
 		return upt_xt_error(p,
 				    "tcpmss: bad value for option \"--mss\" near \"%s\", or out "
 				    "of range (0-65535).",
