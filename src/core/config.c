@@ -114,6 +114,7 @@ static uint32_t iface_get_or_add(struct upt_engine *eng, const char *name, char 
 	snprintf(ifc->name, sizeof(ifc->name), "%s", name);
 	ifc->up = true;
 	ifc->mtu = 1500;
+	ifc->send_redirects = eng->send_redirects_default;
 	ifc->mac[0] = 0x02;
 	ifc->mac[5] = (uint8_t)eng->niface;
 	return eng->niface;
@@ -347,6 +348,30 @@ static int cmd_sysctl(struct upt_engine *eng, char **w, int n, char *err, size_t
 		if (strcmp(val, "0") && strcmp(val, "1"))
 			return fail(err, errlen, -EINVAL, "%s: value must be 0 or 1", key);
 		eng->ip_forward = val[0] == '1';
+		return 0;
+	}
+	if (strncmp(key, "net.ipv4.conf.", 14) == 0 && strlen(key) > 29 &&
+	    strcmp(key + strlen(key) - 15, ".send_redirects") == 0) {
+		char dev[UPT_IFNAMSIZ + 1];
+		size_t dlen = strlen(key) - 14 - 15;
+		uint32_t idx;
+
+		if (strcmp(val, "0") && strcmp(val, "1"))
+			return fail(err, errlen, -EINVAL, "%s: value must be 0 or 1", key);
+		if (dlen == 0 || dlen > UPT_IFNAMSIZ)
+			return fail(err, errlen, -EINVAL, "%s: bad interface", key);
+		memcpy(dev, key + 14, dlen);
+		dev[dlen] = 0;
+		if (strcmp(dev, "all") == 0) {
+			eng->send_redirects_all = val[0] == '1';
+		} else if (strcmp(dev, "default") == 0) {
+			eng->send_redirects_default = val[0] == '1';
+		} else {
+			idx = upt_engine_ifindex(eng, dev);
+			if (!idx)
+				return fail(err, errlen, -ENODEV, "%s: no interface \"%s\"", key, dev);
+			upt_iface_get(eng, idx)->send_redirects = val[0] == '1';
+		}
 		return 0;
 	}
 	if (strncmp(key, "net.netfilter.nf_conntrack_", 27) == 0 ||

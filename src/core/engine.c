@@ -68,6 +68,8 @@ int upt_engine_create(const struct upt_engine_config *cfg, struct upt_engine **o
 		rc = -ENOMEM;
 		goto err_defrag;
 	}
+	eng->send_redirects_all = true;
+	eng->send_redirects_default = true;
 	eng->nat.ct = eng->ct;
 	eng->nat.rng = &eng->rng;
 	add_loopback(eng);

@@ -35,6 +35,7 @@ struct upt_iface {
 	bool loopback;
 	uint16_t mtu;
 	uint16_t vlan_id;  /* nonzero: a VLAN interface on `parent` */
+	bool send_redirects; /* net.ipv4.conf.IF.send_redirects */
 	uint32_t parent;   /* ifindex of the lower device for VLANs */
 	unsigned naddr;
 	uint32_t addr[UPT_MAX_ADDRS]; /* [0] is the primary */
@@ -90,6 +91,8 @@ struct upt_icmp_peer {
 	bool used;
 	uint64_t tokens; /* ns of credit */
 	uint64_t last;   /* when it was last asked */
+	uint64_t redirect_last; /* rate_last of ip_rt_send_redirect */
+	uint8_t n_redirects;    /* redirects sent since the last silence */
 };
 
 struct upt_engine {
@@ -106,6 +109,8 @@ struct upt_engine {
 	struct upt_hold *hold; /* UPT_HOLD_SLOTS */
 	int32_t hold_free;
 	bool ip_forward;
+	bool send_redirects_all;     /* net.ipv4.conf.all.send_redirects (1) */
+	bool send_redirects_default; /* net.ipv4.conf.default.send_redirects (1): new interfaces */
 
 	struct upt_ct_table *ct;
 	uint64_t ct_expire_cursor_work;
@@ -209,6 +214,8 @@ unsigned upt_frag_output(struct upt_engine *eng, struct upt_walk *w, uint32_t mt
 /* frag_out.c: a reassembly queue timed out (upt_defrag_expired_fn; ctx is the engine). */
 void upt_frag_expired(void *ctx, const uint8_t *ip, uint32_t len, uint32_t iif, uint64_t when);
 
+/* icmp_peer.c: may an ICMP redirect go to saddr now (ip_rt_send_redirect's backoff)? */
+bool upt_icmp_peer_redirect_allow(struct upt_engine *eng, uint32_t saddr, uint64_t now);
 /* icmp_peer.c: may an ICMP error of this type go to daddr now?  Spends its tokens if so. */
 bool upt_icmp_peer_allow(struct upt_engine *eng, uint8_t type, uint8_t code, uint32_t daddr,
 			 uint64_t now);

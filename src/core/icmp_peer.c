@@ -29,26 +29,19 @@
  */
 #define RATEMASK ((1u << 3) | (1u << 4) | (1u << 11) | (1u << 12))
 
-bool upt_icmp_peer_allow(struct upt_engine *eng, uint8_t type, uint8_t code, uint32_t daddr,
-			 uint64_t now)
+/* The peer entry of addr, made fresh (full tokens, no redirects) when new. */
+static struct upt_icmp_peer *peer_get(struct upt_engine *eng, uint32_t addr, uint64_t now)
 {
 	const uint64_t cap = BURST_FACTOR * RATELIMIT_NS;
 	struct upt_icmp_peer *p = NULL, *victim = NULL;
-	uint64_t tokens;
 	uint32_t h;
 	unsigned i;
 
-	if (type > 31 || !(RATEMASK & (1u << type)))
-		return true;
-	if (type == UPT_ICMP_DEST_UNREACH && code == 4) /* fragmentation needed: never limited */
-		return true;
-	if (upt_addr_is_local(eng, daddr)) /* routed over loopback: not limited */
-		return true;
-	h = (uint32_t)upt_siphash(eng->hash_key, &daddr, sizeof(daddr));
+	h = (uint32_t)upt_siphash(eng->hash_key, &addr, sizeof(addr));
 	for (i = 0; i < PROBE_MAX; i++) {
 		struct upt_icmp_peer *e = &eng->icmp_peer[(h + i) & (UPT_ICMP_PEERS - 1)];
 
-		if (e->used && e->addr == daddr) {
+		if (e->used && e->addr == addr) {
 			p = e;
 			break;
 		}
@@ -62,10 +55,30 @@ bool upt_icmp_peer_allow(struct upt_engine *eng, uint8_t type, uint8_t code, uin
 	if (!p) {
 		p = victim;
 		p->used = true;
-		p->addr = daddr;
+		p->addr = addr;
 		p->tokens = cap;
 		p->last = now;
+		p->n_redirects = 0;
+		/* inet_getpeer dates a new peer 60 s back: no silence to wait out. */
+		p->redirect_last = now > 60 * RATELIMIT_NS ? now - 60 * RATELIMIT_NS : 0;
 	}
+	return p;
+}
+
+bool upt_icmp_peer_allow(struct upt_engine *eng, uint8_t type, uint8_t code, uint32_t daddr,
+			 uint64_t now)
+{
+	const uint64_t cap = BURST_FACTOR * RATELIMIT_NS;
+	struct upt_icmp_peer *p;
+	uint64_t tokens;
+
+	if (type > 31 || !(RATEMASK & (1u << type)))
+		return true;
+	if (type == UPT_ICMP_DEST_UNREACH && code == 4) /* fragmentation needed: never limited */
+		return true;
+	if (upt_addr_is_local(eng, daddr)) /* routed over loopback: not limited */
+		return true;
+	p = peer_get(eng, daddr, now);
 	tokens = p->tokens + (now > p->last ? now - p->last : 0);
 	p->last = now > p->last ? now : p->last;
 	if (tokens > cap)
@@ -75,5 +88,35 @@ bool upt_icmp_peer_allow(struct upt_engine *eng, uint8_t type, uint8_t code, uin
 		return true;
 	}
 	p->tokens = tokens;
+	return false;
+}
+
+/*
+ * ip_rt_send_redirect's backoff: after 20.48 s without redirects a host
+ * starts over; the n-th redirect waits 20 ms << n after the previous one,
+ * and after 9 unheeded ones the host gets no more until it has been quiet
+ * for the silence period (ip_rt_redirect_load HZ/50, _number 9, _silence
+ * load << 10).  The kernel keeps rate_last in the same inet_peer as the
+ * error limit; here the two are kept apart.
+ */
+#define REDIRECT_LOAD_NS    20000000ull
+#define REDIRECT_NUMBER     9
+#define REDIRECT_SILENCE_NS (REDIRECT_LOAD_NS << 10)
+
+bool upt_icmp_peer_redirect_allow(struct upt_engine *eng, uint32_t saddr, uint64_t now)
+{
+	struct upt_icmp_peer *p = peer_get(eng, saddr, now);
+
+	if (now > p->redirect_last + REDIRECT_SILENCE_NS)
+		p->n_redirects = 0;
+	if (p->n_redirects >= REDIRECT_NUMBER) {
+		p->redirect_last = now;
+		return false;
+	}
+	if (p->n_redirects == 0 || now > p->redirect_last + (REDIRECT_LOAD_NS << p->n_redirects)) {
+		p->redirect_last = now;
+		p->n_redirects++;
+		return true;
+	}
 	return false;
 }

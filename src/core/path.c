@@ -427,6 +427,28 @@ static bool exceeds_mtu(const struct upt_walk *w, uint32_t mtu)
 	return !w->ignore_df;
 }
 
+/*
+ * ip_forward's ICMP host redirect (IPSKB_DOREDIRECT from __mkroute_input):
+ * the packet leaves by the interface it came in on, that interface sends
+ * redirects (conf.all or conf.IF, both 1 by default), and its source is on
+ * a subnet directly connected to that interface (fib_validate_source's
+ * answer); shared_media is 1 by default, so no other on-link test applies.
+ * Hairpin NAT on a LAN meets exactly this.
+ */
+static bool should_redirect(const struct upt_walk *w)
+{
+	struct upt_iface *in = upt_iface_get(w->eng, w->x.in_ifindex);
+	const struct upt_route *back;
+
+	if (!in || w->rt->ifindex != w->x.in_ifindex)
+		return false;
+	if (!w->eng->send_redirects_all && !in->send_redirects)
+		return false;
+	back = upt_route_lookup(w->eng, w->d.saddr);
+	return back && back->type == UPT_RT_UNICAST && !back->gw &&
+	       back->ifindex == w->x.in_ifindex;
+}
+
 static void forward(struct upt_walk *w)
 {
 	struct upt_engine *eng = w->eng;
@@ -444,6 +466,8 @@ static void forward(struct upt_walk *w)
 		return;
 	}
 	upt_pdesc_set_ttl(&w->d, (uint8_t)(w->d.ttl - 1));
+	if (should_redirect(w) && upt_icmp_peer_redirect_allow(eng, w->d.saddr, w->x.now))
+		upt_icmp_send(eng, w, UPT_ICMP_REDIRECT, 1, w->nexthop, w->x.now);
 	if (!run_table(w, UPT_TABLE_MANGLE, UPT_HOOK_FORWARD) ||
 	    !run_table(w, UPT_TABLE_FILTER, UPT_HOOK_FORWARD))
 		return;

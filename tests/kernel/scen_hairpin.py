@@ -10,10 +10,10 @@ DNAT), then by lc from inside.
                   SYN/ACK from 192.168.1.2:8080 for a connection it made to
                   198.51.100.1:80, resets it, and retries its SYN; the
                   gateway only ever sees lc's SYNs.
-The kernel gateway has send_redirects=0 (scenario.sh), a precaution: a
-kernel forwarding a packet back out the interface it came in on may send an
-ICMP redirect, which the engine does not implement (with this DNAT it sent
-none in a trial with the default setting).
+The kernel gateway keeps send_redirects=1 (the default): a packet forwarded
+back out the interface it came in on earns an ICMP redirect, but NAT drops
+the redirect of a NATed connection (nf_nat_icmp_reply_translation), so none
+leaves; the engine does the same.
 """
 import os
 import socket

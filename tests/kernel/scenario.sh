@@ -16,7 +16,7 @@
 #
 # The gateway's own settings that are not defaults are exactly those in
 # scenarios/NAME/gateway.conf (ip_forward=1), plus, for hairpin only,
-# send_redirects=0: see scenarios/hairpin/README.
+# send_redirects: see the hairpin case below.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/kernel/lib.sh
@@ -77,11 +77,10 @@ hairpin*)
 	upt_neigh_add srv eth0 192.168.1.3 "$UPT_MAC_LC"
 	upt_neigh_add lc eth0 192.168.1.1 "$UPT_MAC_GW1"
 	upt_neigh_add lc eth0 192.168.1.2 "$UPT_MAC_SRV"
-	# The engine sends no ICMP redirects (it behaves as send_redirects=0); a
-	# kernel forwarding out the interface a packet came in on may send one.
-	# (With this scenario's DNAT it sent none in a trial with the default.)
-	# (UPT_SEND_REDIRECTS=1 keeps the kernel default, to see the redirects.)
-	if [ "${UPT_SEND_REDIRECTS:-0}" != 1 ]; then
+	# send_redirects stays at the kernel default (1), as in the engine: the
+	# kernel's NAT drops the redirect of a NATed connection, so none leaves
+	# here.  UPT_SEND_REDIRECTS=0 turns them off on the kernel for a trial.
+	if [ "${UPT_SEND_REDIRECTS:-1}" != 1 ]; then
 		for k in all default eth1; do upt_sysctl gw "net.ipv4.conf.$k.send_redirects=0"; done
 	fi
 	devs=(eth0 eth1)

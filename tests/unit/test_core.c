@@ -435,6 +435,8 @@ TEST(hairpin_nat_needs_the_snat_rule)
 	CHECK_EQ(rd32(ip + 16), frame_addr("192.168.1.2"));
 	CHECK_EQ(rd16(ip + 22), 8080);
 	CHECK(memcmp(p.buf + p.off, mac_server, 6) == 0);
+	/* No redirect: the kernel's NAT drops redirects of NATed connections. */
+	CHECK_EQ(nsent, 0);
 	upt_engine_destroy(eng);
 }
 
@@ -577,6 +579,64 @@ TEST(unsupported_extensions_are_refused_by_name)
 	}
 }
 
+/*
+ * ip_forward: a packet sent back out the interface it came in on, from a
+ * host on that interface's subnet, earns the sender an ICMP host redirect
+ * naming the better next hop (send_redirects defaults to 1), with the
+ * kernel's backoff: the second within 40 ms is not sent.
+ */
+TEST(forwarding_back_out_the_same_interface_sends_a_redirect)
+{
+	static const char *const off[] = {"sysctl net.ipv4.conf.all.send_redirects=0",
+					  "sysctl net.ipv4.conf.eth1.send_redirects=0"};
+	unsigned round;
+
+	for (round = 0; round < 2; round++) {
+		struct upt_engine *eng = gateway("*filter\nCOMMIT\n", true);
+		char err[160];
+		struct frame f;
+		struct upt_pkt p;
+		const uint8_t *ip;
+		size_t i;
+
+		CHECK_EQ(upt_engine_config_line(eng, "route add 10.0.0.0/8 via 192.168.1.254", err,
+						sizeof(err)),
+			 0);
+		CHECK_EQ(upt_engine_config_line(eng,
+						"neigh add 192.168.1.254 lladdr 02:00:00:00:01:fe dev eth1",
+						err, sizeof(err)),
+			 0);
+		for (i = 0; round == 1 && i < 2; i++)
+			CHECK_EQ(upt_engine_config_line(eng, off[i], err, sizeof(err)), 0);
+		frame_init(&f, UPT_IPPROTO_UDP, "192.168.1.3", 5000, "10.9.9.9", 53);
+		memcpy(f.src_mac, mac_lan2, 6);
+		memcpy(f.dst_mac, mac_gw1, 6);
+		p = push(eng, "eth1", &f, NS);
+		CHECK_EQ(p.result, UPT_PKT_FORWARDED); /* the packet still goes on */
+		if (round == 1) {
+			CHECK_EQ(nsent, 0);
+			upt_engine_destroy(eng);
+			continue;
+		}
+		CHECK_EQ(nsent, 1);
+		ip = sent[0].frame + 14;
+		CHECK(memcmp(sent[0].frame, mac_lan2, 6) == 0);
+		CHECK_EQ(rd32(ip + 12), frame_addr("192.168.1.1"));
+		CHECK_EQ(rd32(ip + 16), frame_addr("192.168.1.3"));
+		CHECK_EQ(ip[20], 5);
+		CHECK_EQ(ip[21], 1);
+		CHECK_EQ(rd32(ip + 24), frame_addr("192.168.1.254"));
+		CHECK_EQ(ip[28 + 8], 63); /* quoted after the TTL decrement */
+		CHECK(frame_ip_csum_ok(ip));
+		CHECK(frame_l4_csum_ok(ip));
+		p = push(eng, "eth1", &f, NS + NS / 100);
+		CHECK_EQ(nsent, 1);
+		p = push(eng, "eth1", &f, NS + NS / 10);
+		CHECK_EQ(nsent, 2);
+		upt_engine_destroy(eng);
+	}
+}
+
 int main(void)
 {
 	RUN(config_lines_are_checked);
@@ -594,5 +654,6 @@ int main(void)
 	RUN(policy_counter_only_for_declared_builtin_chains);
 	RUN(conntrack_runs_only_when_a_rule_needs_it);
 	RUN(unsupported_extensions_are_refused_by_name);
+	RUN(forwarding_back_out_the_same_interface_sends_a_redirect);
 	return check_report("test_core");
 }
