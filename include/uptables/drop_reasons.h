@@ -26,7 +26,7 @@
 	X(IP_BAD_IHL, "IPv4 header length < 20")                                                   \
 	X(IP_BAD_TOTLEN, "IPv4 total length larger than the frame or smaller than the header")     \
 	X(IP_BAD_CSUM, "IPv4 header checksum wrong")                                               \
-	X(IP_FRAGMENT, "IPv4 fragment (reassembly is not implemented)")                           \
+	X(IP_FRAGMENT, "locally generated IPv4 fragment (not reassembled)")                         \
 	X(IP_MARTIAN_SRC, "martian source address")                                                \
 	X(IP_MARTIAN_DST, "martian destination address")                                           \
 	X(IP_BAD_OPTIONS, "malformed IPv4 options")                                                \
