@@ -106,6 +106,12 @@ struct upt_engine {
 	unsigned nroute;
 	struct upt_neigh neigh[UPT_NEIGH_SLOTS];
 	unsigned nneigh;
+	/*
+	 * No neighbour timer falls due before this (an early bound: resolving an
+	 * entry leaves it as it is, so a tick may scan once for nothing).  Lets
+	 * upt_engine_tick skip the table scan on every call but the due ones.
+	 */
+	uint64_t neigh_next_due;
 	struct upt_hold *hold; /* UPT_HOLD_SLOTS */
 	int32_t hold_free;
 	bool ip_forward;

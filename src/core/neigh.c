@@ -44,6 +44,7 @@ int upt_neigh_init(struct upt_engine *eng)
 {
 	unsigned i;
 
+	eng->neigh_next_due = UINT64_MAX;
 	eng->hold = calloc(UPT_HOLD_SLOTS, sizeof(*eng->hold));
 	if (!eng->hold)
 		return -ENOMEM;
@@ -244,6 +245,8 @@ static void neigh_solicit(struct upt_engine *eng, struct upt_neigh *n, uint32_t 
 	send_arp(eng, n->ifindex, 1, eth_bcast, zero, spa, n->ip, now);
 	n->probes++;
 	n->next_probe = now + NEIGH_RETRANS_NS;
+	if (n->next_probe < eng->neigh_next_due)
+		eng->neigh_next_due = n->next_probe;
 }
 
 /* Queue a copy of the IP packet of w on n; drops the oldest when full (as the kernel). */
@@ -370,22 +373,30 @@ static void neigh_fail(struct upt_engine *eng, struct upt_neigh *n, uint64_t now
  */
 void upt_neigh_tick(struct upt_engine *eng, uint64_t now)
 {
+	if (now < eng->neigh_next_due)
+		return;
 	for (;;) {
 		struct upt_neigh *due = NULL;
-		uint64_t t;
+		uint64_t t, next = UINT64_MAX;
 		unsigned i;
 
 		for (i = 0; i < UPT_NEIGH_SLOTS; i++) {
 			struct upt_neigh *n = &eng->neigh[i];
 
-			if (n->state != UPT_NEIGH_INCOMPLETE || n->probes == 0 ||
-			    now < n->next_probe)
+			if (n->state != UPT_NEIGH_INCOMPLETE || n->probes == 0)
 				continue;
+			if (now < n->next_probe) {
+				if (n->next_probe < next)
+					next = n->next_probe;
+				continue;
+			}
 			if (!due || n->next_probe < due->next_probe)
 				due = n;
 		}
-		if (!due)
+		if (!due) {
+			eng->neigh_next_due = next;
 			return;
+		}
 		t = due->next_probe;
 		if (due->probes >= NEIGH_MAX_PROBES)
 			neigh_fail(eng, due, t);
