@@ -269,16 +269,16 @@ void upt_xtu_print_ports(struct upt_sb *sb, const char *name, uint16_t lo, uint1
 	}
 }
 
-bool upt_xtu_parse_u16_range(const char *s, uint16_t *lo, uint16_t *hi)
+bool upt_xtu_parse_uint_range(const char *s, uint64_t max, uint64_t *lo, uint64_t *hi)
 {
 	const char *end;
-	uint64_t a = 0, b = 0xffff;
+	uint64_t a = 0, b = max;
 
 	if (*s != ':') {
-		if (!upt_xtu_strtoul(s, &end, 0, 0xffff, &a))
+		if (!upt_xtu_strtoul(s, &end, 0, max, &a))
 			return false;
 		if (*end == '\0') {
-			*lo = *hi = (uint16_t)a;
+			*lo = *hi = a;
 			return true;
 		}
 		if (*end != ':')
@@ -286,9 +286,41 @@ bool upt_xtu_parse_u16_range(const char *s, uint16_t *lo, uint16_t *hi)
 		s = end;
 	}
 	s++;
-	if (*s != '\0' && !upt_xtu_strtoul(s, NULL, 0, 0xffff, &b))
+	if (*s != '\0' && !upt_xtu_strtoul(s, NULL, 0, max, &b))
+		return false;
+	*lo = a;
+	*hi = b;
+	return true;
+}
+
+bool upt_xtu_parse_u16_range(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	uint64_t a, b;
+
+	if (!upt_xtu_parse_uint_range(s, 0xffff, &a, &b))
 		return false;
 	*lo = (uint16_t)a;
 	*hi = (uint16_t)b;
 	return true;
+}
+
+bool upt_xtu_parse_u32_range(const char *s, uint32_t r[2])
+{
+	uint64_t a, b;
+
+	if (!upt_xtu_parse_uint_range(s, 0xffffffffu, &a, &b))
+		return false;
+	r[0] = (uint32_t)a;
+	r[1] = (uint32_t)b;
+	return true;
+}
+
+void upt_xtu_save_range(struct upt_sb *sb, const char *opt, uint32_t lo, uint32_t hi, bool inv)
+{
+	if (inv)
+		upt_sb_puts(sb, " !");
+	if (lo != hi)
+		upt_sb_printf(sb, " %s %u:%u", opt, lo, hi);
+	else
+		upt_sb_printf(sb, " %s %u", opt, lo);
 }

@@ -38,10 +38,15 @@ int upt_xtu_parse_port_range(const char *s, const char *proto, uint16_t *lo, uin
 
 /* Dotted quad (host order). */
 /*
- * libxtables' UINT16RC range: "a", "a:b", ":b", "a:", ":" with numbers
- * 0..65535 in any base strtoul takes (used by length and tcpmss).
+ * libxtables' UINT*RC ranges: "a", "a:b", ":b", "a:", ":" with numbers
+ * 0..max in any base strtoul takes; the open ends are 0 and max.
  */
-bool upt_xtu_parse_u16_range(const char *s, uint16_t *lo, uint16_t *hi);
+bool upt_xtu_parse_uint_range(const char *s, uint64_t max, uint64_t *lo, uint64_t *hi);
+bool upt_xtu_parse_u16_range(const char *s, uint16_t *lo, uint16_t *hi); /* length, tcpmss */
+bool upt_xtu_parse_u32_range(const char *s, uint32_t r[2]);                 /* esp, ipcomp */
+
+/* " [!] OPT a" or " [!] OPT a:b", listed whatever the range (sctp, dccp ports). */
+void upt_xtu_save_range(struct upt_sb *sb, const char *opt, uint32_t lo, uint32_t hi, bool inv);
 
 bool upt_xtu_parse_ipv4(const char *s, uint32_t *addr);
 /* "a.b.c.d[/len|/mask]"; no mask: /32. */

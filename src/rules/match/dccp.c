@@ -186,25 +186,17 @@ static void put_types(struct upt_sb *sb, uint16_t types, bool numeric)
 	}
 }
 
-static void save_ports(struct upt_sb *sb, const char *opt, const uint16_t r[2], bool inv)
-{
-	if (inv)
-		upt_sb_puts(sb, " !");
-	if (r[0] != r[1])
-		upt_sb_printf(sb, " %s %u:%u", opt, r[0], r[1]);
-	else
-		upt_sb_printf(sb, " %s %u", opt, r[0]);
-}
-
 static void dccp_save(const void *data, struct upt_sb *sb)
 {
 	const struct dccp_data *c = data;
 
 	/* Given ports are listed even when they cover everything (libxt_dccp). */
 	if (c->flags & DCCP_SRC_PORTS)
-		save_ports(sb, "--sport", c->spts, c->invflags & DCCP_SRC_PORTS);
+		upt_xtu_save_range(sb, "--sport", c->spts[0], c->spts[1],
+				   c->invflags & DCCP_SRC_PORTS);
 	if (c->flags & DCCP_DEST_PORTS)
-		save_ports(sb, "--dport", c->dpts, c->invflags & DCCP_DEST_PORTS);
+		upt_xtu_save_range(sb, "--dport", c->dpts[0], c->dpts[1],
+				   c->invflags & DCCP_DEST_PORTS);
 	if (c->flags & DCCP_TYPE) {
 		upt_sb_printf(sb, "%s --dccp-types", (c->invflags & DCCP_TYPE) ? " !" : "");
 		put_types(sb, c->typemask, false);

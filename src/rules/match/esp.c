@@ -40,38 +40,13 @@ static void esp_init(void *data)
 	e->spis[1] = 0xffffffffu;
 }
 
-/* "a", "a:b", ":b", "a:", ":" with numbers 0..2^32-1 in base 0; false on anything else. */
-static bool parse_spi_range(const char *s, uint32_t r[2])
-{
-	const char *end;
-	uint64_t a = 0, b = 0xffffffffu;
-
-	if (*s != ':') {
-		if (!upt_xtu_strtoul(s, &end, 0, 0xffffffffu, &a))
-			return false;
-		if (*end == '\0') {
-			r[0] = r[1] = (uint32_t)a;
-			return true;
-		}
-		if (*end != ':')
-			return false;
-		s = end;
-	}
-	s++;
-	if (*s != '\0' && !upt_xtu_strtoul(s, NULL, 0, 0xffffffffu, &b))
-		return false;
-	r[0] = (uint32_t)a;
-	r[1] = (uint32_t)b;
-	return true;
-}
-
 static int esp_parse(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p)
 {
 	struct esp_data *e = data;
 
 	if (id != O_SPI)
 		return -EINVAL;
-	if (!parse_spi_range(arg, e->spis))
+	if (!upt_xtu_parse_u32_range(arg, e->spis))
 		return upt_xt_error(p,
 				    "esp: bad value for option \"--espspi\" near \"%s\", or out of "
 				    "range (0-4294967295).",

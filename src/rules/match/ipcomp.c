@@ -46,31 +46,6 @@ static void ipcomp_init(void *data)
 	memset(data, 0, sizeof(struct ipcomp_data));
 }
 
-/* "a", "a:b", ":b", "a:", ":" with numbers 0..2^32-1 in base 0; false on anything else. */
-static bool parse_spi_range(const char *s, uint32_t r[2])
-{
-	const char *end;
-	uint64_t a = 0, b = 0xffffffffu;
-
-	if (*s != ':') {
-		if (!upt_xtu_strtoul(s, &end, 0, 0xffffffffu, &a))
-			return false;
-		if (*end == '\0') {
-			r[0] = r[1] = (uint32_t)a;
-			return true;
-		}
-		if (*end != ':')
-			return false;
-		s = end;
-	}
-	s++;
-	if (*s != '\0' && !upt_xtu_strtoul(s, NULL, 0, 0xffffffffu, &b))
-		return false;
-	r[0] = (uint32_t)a;
-	r[1] = (uint32_t)b;
-	return true;
-}
-
 static int ipcomp_parse(void *data, unsigned id, bool invert, const char *arg,
 			struct upt_xt_parse *p)
 {
@@ -78,7 +53,7 @@ static int ipcomp_parse(void *data, unsigned id, bool invert, const char *arg,
 
 	switch (id) {
 	case O_SPI:
-		if (!parse_spi_range(arg, c->spis))
+		if (!upt_xtu_parse_u32_range(arg, c->spis))
 			return upt_xt_error(p,
 					    "ipcomp: bad value for option \"--ipcompspi\" near "
 					    "\"%s\", or out of range (0-4294967295).",

@@ -304,25 +304,17 @@ static void put_chunks(const struct sctp_data *s, struct upt_sb *sb, bool numeri
 	}
 }
 
-static void save_ports(struct upt_sb *sb, const char *opt, const uint16_t r[2], bool inv)
-{
-	if (inv)
-		upt_sb_puts(sb, " !");
-	if (r[0] != r[1])
-		upt_sb_printf(sb, " %s %u:%u", opt, r[0], r[1]);
-	else
-		upt_sb_printf(sb, " %s %u", opt, r[0]);
-}
-
 static void sctp_save(const void *data, struct upt_sb *sb)
 {
 	const struct sctp_data *s = data;
 
 	/* Given ports are listed even when they cover everything (libxt_sctp). */
 	if (s->flags & SCTP_SRC_PORTS)
-		save_ports(sb, "--sport", s->spts, s->invflags & SCTP_SRC_PORTS);
+		upt_xtu_save_range(sb, "--sport", s->spts[0], s->spts[1],
+				   s->invflags & SCTP_SRC_PORTS);
 	if (s->flags & SCTP_DEST_PORTS)
-		save_ports(sb, "--dport", s->dpts, s->invflags & SCTP_DEST_PORTS);
+		upt_xtu_save_range(sb, "--dport", s->dpts[0], s->dpts[1],
+				   s->invflags & SCTP_DEST_PORTS);
 	if (s->flags & SCTP_CHUNK_TYPES) {
 		if (s->invflags & SCTP_CHUNK_TYPES)
 			upt_sb_puts(sb, " !");
