@@ -127,6 +127,5 @@ bool upt_ct_icmp_header_ok(const struct upt_pdesc *d, unsigned hook,
 
 /* sysctl.c: the kernel's defaults. */
 void upt_ct_sysctl_defaults(struct upt_ct_sysctl *sys);
-bool upt_ct_icmp_is_error_type(uint8_t type);
 
 #endif

@@ -25,20 +25,6 @@
 
 #define NR_ICMP_TYPES 18
 
-bool upt_ct_icmp_is_error_type(uint8_t type)
-{
-	switch (type) {
-	case UPT_ICMP_DEST_UNREACH:
-	case UPT_ICMP_SOURCE_QUENCH:
-	case UPT_ICMP_REDIRECT:
-	case UPT_ICMP_TIME_EXCEEDED:
-	case UPT_ICMP_PARAMETERPROB:
-		return true;
-	default:
-		return false;
-	}
-}
-
 bool upt_ct_icmp_header_ok(const struct upt_pdesc *d, unsigned hook,
 			   const struct upt_ct_sysctl *sys)
 {

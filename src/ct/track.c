@@ -63,7 +63,7 @@ void upt_ct_in(struct upt_ct_table *t, struct upt_pdesc *d, unsigned hook, uint1
 	if (d->proto == UPT_IPPROTO_ICMP) {
 		if (!upt_ct_icmp_header_ok(d, hook, &t->sys))
 			goto invalid;
-		if (upt_ct_icmp_is_error_type(d->icmp_type)) {
+		if (upt_icmp_is_error(d->icmp_type)) {
 			upt_ct_icmp_error(t, d, zone, now, res);
 			if (!res->ct)
 				goto invalid;

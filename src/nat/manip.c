@@ -37,24 +37,6 @@ static uint32_t status_bit(enum upt_ct_dir dir, enum upt_nat_manip manip)
 	return bit;
 }
 
-/* ICMP types that carry an identifier the tuple tracks (icmp_manip_pkt). */
-static bool icmp_is_query(uint8_t type)
-{
-	switch (type) {
-	case UPT_ICMP_ECHO:
-	case UPT_ICMP_ECHOREPLY:
-	case UPT_ICMP_TIMESTAMP:
-	case UPT_ICMP_TIMESTAMPREPLY:
-	case UPT_ICMP_INFO_REQUEST:
-	case UPT_ICMP_INFO_REPLY:
-	case UPT_ICMP_ADDRESS:
-	case UPT_ICMP_ADDRESSREPLY:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* l4proto_manip_pkt for the packet's own transport header. */
 static bool manip_l4(struct upt_pdesc *d, const struct upt_tuple *target,
 		     enum upt_nat_manip manip)
@@ -73,7 +55,7 @@ static bool manip_l4(struct upt_pdesc *d, const struct upt_tuple *target,
 		if (d->l4_len < 8)
 			return false;
 		/* The id, whichever the manip; errors and other types stay as they are. */
-		if (!icmp_is_query(d->icmp_type) || d->icmp_id == target->sport)
+		if (!upt_icmp_has_id(d->icmp_type) || d->icmp_id == target->sport)
 			return true;
 		return upt_pdesc_set_icmp_id(d, target->sport);
 	default:
@@ -145,7 +127,7 @@ static bool manip_inner(struct upt_pdesc *d, const struct upt_tuple *t, enum upt
 		if (in->l4_avail < 8 || !upt_pkt_load8(d, in->l4_off, &type))
 			return false;
 		/* A quoted query carries the id in sport, whichever the manip. */
-		if (icmp_is_query(type) && in->sport != t->sport &&
+		if (upt_icmp_has_id(type) && in->sport != t->sport &&
 		    !upt_pdesc_set_inner_port(d, 0, t->sport))
 			return false;
 		break;

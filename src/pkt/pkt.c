@@ -137,10 +137,10 @@ static void parse_l4(struct upt_pdesc *d)
 			return;
 		d->icmp_type = q[0];
 		d->icmp_code = q[1];
-		if (pkt_icmp_has_id(q[0]))
+		if (upt_icmp_has_id(q[0]))
 			d->icmp_id = pkt_rd16(q + 4);
 		d->l4_ok = true;
-		if (pkt_icmp_is_error(q[0])) {
+		if (upt_icmp_is_error(q[0])) {
 			d->icmp_is_error = true;
 			parse_inner(d);
 		}

@@ -64,6 +64,39 @@
 #define UPT_ICMP_ADDRESS        17
 #define UPT_ICMP_ADDRESSREPLY   18
 
+/* Query types whose identifier the tuple tracks (icmp_manip_pkt, icmp_pkt_to_tuple). */
+static inline bool upt_icmp_has_id(uint8_t type)
+{
+	switch (type) {
+	case UPT_ICMP_ECHOREPLY:
+	case UPT_ICMP_ECHO:
+	case UPT_ICMP_TIMESTAMP:
+	case UPT_ICMP_TIMESTAMPREPLY:
+	case UPT_ICMP_INFO_REQUEST:
+	case UPT_ICMP_INFO_REPLY:
+	case UPT_ICMP_ADDRESS:
+	case UPT_ICMP_ADDRESSREPLY:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Error types that quote the offending packet (the kernel's icmp_error_message set). */
+static inline bool upt_icmp_is_error(uint8_t type)
+{
+	switch (type) {
+	case UPT_ICMP_DEST_UNREACH:
+	case UPT_ICMP_SOURCE_QUENCH:
+	case UPT_ICMP_REDIRECT:
+	case UPT_ICMP_TIME_EXCEEDED:
+	case UPT_ICMP_PARAMETERPROB:
+		return true;
+	default:
+		return false;
+	}
+}
+
 enum upt_l2_kind { UPT_L2_NONE = 0, UPT_L2_IPV4, UPT_L2_ARP };
 
 struct upt_arp_desc {

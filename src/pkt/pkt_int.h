@@ -36,38 +36,6 @@ static inline void pkt_wr32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* Query/reply types whose bytes 4-5 are an identifier (conntrack tracks by it). */
-static inline bool pkt_icmp_has_id(uint8_t type)
-{
-	switch (type) {
-	case UPT_ICMP_ECHOREPLY:
-	case UPT_ICMP_ECHO:
-	case UPT_ICMP_TIMESTAMP:
-	case UPT_ICMP_TIMESTAMPREPLY:
-	case UPT_ICMP_INFO_REQUEST:
-	case UPT_ICMP_INFO_REPLY:
-	case UPT_ICMP_ADDRESS:
-	case UPT_ICMP_ADDRESSREPLY:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Error types that quote the offending packet (the kernel's icmp_error_message set). */
-static inline bool pkt_icmp_is_error(uint8_t type)
-{
-	switch (type) {
-	case UPT_ICMP_DEST_UNREACH:
-	case UPT_ICMP_SOURCE_QUENCH:
-	case UPT_ICMP_REDIRECT:
-	case UPT_ICMP_TIME_EXCEEDED:
-	case UPT_ICMP_PARAMETERPROB:
-		return true;
-	default:
-		return false;
-	}
-}
 
 /* Smallest ICMP header the engine accepts: struct icmphdr, 8 bytes, for every type. */
 #define PKT_ICMP_HLEN 8

@@ -237,7 +237,7 @@ bool upt_pdesc_set_icmp_id(struct upt_pdesc *d, uint16_t id)
 	    d->l4_len < PKT_ICMP_HLEN)
 		return false;
 	q = l4(d);
-	if (!pkt_icmp_has_id(q[0]))
+	if (!upt_icmp_has_id(q[0]))
 		return false;
 	pkt_wr16(q + 2, upt_csum_update16(pkt_rd16(q + 2), pkt_rd16(q + 4), id));
 	pkt_wr16(q + 4, id);
@@ -351,7 +351,7 @@ bool upt_pdesc_set_inner_port(struct upt_pdesc *d, int which, uint16_t port)
 		break;
 	case UPT_IPPROTO_ICMP:
 		/* Only the identifier (the tuple's sport) of a quoted query can change. */
-		if (which != 0 || !pkt_icmp_has_id(q[0]))
+		if (which != 0 || !upt_icmp_has_id(q[0]))
 			return false;
 		inner_write16(d, q + 2, upt_csum_update16(pkt_rd16(q + 2), pkt_rd16(q + 4), port));
 		inner_write16(d, q + 4, port);

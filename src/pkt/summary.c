@@ -207,7 +207,7 @@ static void put_ipv4(struct out *o, const struct upt_pdesc *d)
 	case UPT_IPPROTO_ICMP:
 		put(o, " %s > %s ", a, b);
 		put_icmp_type(o, d->icmp_type, d->icmp_code);
-		if (pkt_icmp_has_id(d->icmp_type) && upt_pkt_load16(d, d->l4_off + 6u, &seq))
+		if (upt_icmp_has_id(d->icmp_type) && upt_pkt_load16(d, d->l4_off + 6u, &seq))
 			put(o, " id %u seq %u", d->icmp_id, seq);
 		if (d->icmp_is_error)
 			put_inner(o, d);
