@@ -596,23 +596,20 @@ fail:
 }
 
 /*
- * Extensions whose checkentry takes a reference on conntrack for the netns
- * (nf_ct_netns_get): while a rule uses one of them, or a nat chain exists
- * (nf_nat registers its hooks, which need conntrack), every packet is
- * tracked.  Without them the kernel does not track at all, which users see
- * when a NAT rule is added to a running connection: conntrack then picks
- * the connection up mid-stream.
+ * The kernel tracks connections only while something holds a conntrack
+ * reference for the netns: a rule whose extension's checkentry takes one
+ * (needs_conntrack in the ops), or a nat chain (nf_nat registers its hooks,
+ * which need conntrack).  Users see the difference when a NAT rule is added
+ * to a running connection: conntrack then picks the connection up mid-stream.
  */
-static const char *const conntrack_users[] = {
-	"conntrack", "state",   "connmark", "CONNMARK",   "connbytes", "connlimit",
-	"helper",    "CT",      "NOTRACK",  "DNAT",       "SNAT",      "MASQUERADE",
-	"REDIRECT",  "NETMAP",  "cluster",  "connlabel",  "CONNSECMARK",
-};
-
-static bool uses_conntrack(const char *name)
+static bool rule_uses_conntrack(const struct upt_rule *rule)
 {
-	for (size_t i = 0; i < sizeof(conntrack_users) / sizeof(conntrack_users[0]); i++)
-		if (strcmp(name, conntrack_users[i]) == 0)
+	const struct upt_target_ops *t = rule->tops;
+
+	if (t && (t->uses_conntrack ? t->uses_conntrack(rule->tdata) : t->needs_conntrack))
+		return true;
+	for (unsigned m = 0; m < rule->nmatches; m++)
+		if (rule->matches[m].ops->needs_conntrack)
 			return true;
 	return false;
 }
@@ -631,15 +628,9 @@ static void set_conntrack_needs(struct upt_ruleset *set, const struct upt_rules 
 		for (unsigned c = 0; tm->present && c < tm->nchains; c++) {
 			const struct upt_chain *ch = tm->chains[c];
 
-			for (unsigned r = 0; r < ch->nrules; r++) {
-				const struct upt_rule *rule = ch->rules[r];
-
-				if (rule->tops && uses_conntrack(rule->tops->name))
+			for (unsigned r = 0; r < ch->nrules; r++)
+				if (rule_uses_conntrack(ch->rules[r]))
 					set->needs_ct = true;
-				for (unsigned m = 0; m < rule->nmatches; m++)
-					if (uses_conntrack(rule->matches[m].ops->name))
-						set->needs_ct = true;
-			}
 		}
 	}
 }

@@ -111,6 +111,11 @@ struct upt_match_ops {
 	uint16_t size;    /* bytes of parsed data */
 	const struct upt_xt_option *options;
 	uint32_t hooks;   /* bitmask of allowed hooks; 0: all */
+	/*
+	 * The kernel's checkentry takes a conntrack reference (nf_ct_netns_get):
+	 * while a rule uses this extension, every packet is tracked.
+	 */
+	bool needs_conntrack;
 	void (*init)(void *data);
 	int (*parse)(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p);
 	/* After the rule's last option: required options, combinations. */
@@ -162,6 +167,9 @@ struct upt_target_ops {
 	const struct upt_xt_option *options;
 	uint32_t hooks;  /* 0: all */
 	uint32_t tables; /* bitmask of (1 << enum upt_table); 0: all */
+	bool needs_conntrack; /* as for matches */
+	/* When set, decides needs_conntrack per rule (CT --notrack takes no reference). */
+	bool (*uses_conntrack)(const void *data);
 	void (*init)(void *data);
 	int (*parse)(void *data, unsigned id, bool invert, const char *arg, struct upt_xt_parse *p);
 	int (*check)(void *data, struct upt_xt_parse *p);

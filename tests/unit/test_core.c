@@ -532,7 +532,11 @@ TEST(conntrack_runs_only_when_a_rule_needs_it)
 	} rows[] = {
 		{"*filter\n-A FORWARD -p tcp -j ACCEPT\nCOMMIT\n", 0},
 		{"*filter\n-A FORWARD -m state --state NEW -j ACCEPT\nCOMMIT\n", 1},
-		{"*raw\n-A PREROUTING -p udp -j NOTRACK\nCOMMIT\n", 1},
+		/* NOTRACK and CT --notrack take no reference (6.18: 0 entries), CT --zone does. */
+		{"*raw\n-A PREROUTING -p udp -j NOTRACK\nCOMMIT\n", 0},
+		{"*raw\n-A PREROUTING -p udp -j CT --notrack\nCOMMIT\n", 0},
+		{"*raw\n-A PREROUTING -p udp -j CT --zone 1\nCOMMIT\n", 1},
+		{"*mangle\n-A PREROUTING -p udp -j CONNMARK --set-mark 1\nCOMMIT\n", 1},
 		{"*nat\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n", 1},
 		{"*nat\nCOMMIT\n", 0},
 	};

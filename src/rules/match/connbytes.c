@@ -186,6 +186,7 @@ static bool connbytes_match(const void *data, struct upt_xt_pkt *p)
 
 const struct upt_match_ops upt_match_connbytes = {
     .name = "connbytes",
+    .needs_conntrack = true,
     .size = sizeof(struct connbytes_data),
     .options = connbytes_opts,
     .init = connbytes_init,

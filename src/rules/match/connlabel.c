@@ -137,6 +137,7 @@ static bool connlabel_match(const void *data, struct upt_xt_pkt *p)
 
 const struct upt_match_ops upt_match_connlabel = {
     .name = "connlabel",
+    .needs_conntrack = true,
     .size = sizeof(struct connlabel_data),
     .options = connlabel_opts,
     .init = connlabel_init,

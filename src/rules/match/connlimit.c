@@ -246,6 +246,7 @@ hotdrop:
 
 const struct upt_match_ops upt_match_connlimit = {
     .name = "connlimit",
+    .needs_conntrack = true,
     .size = sizeof(struct connlimit_data),
     .options = connlimit_opts,
     .init = connlimit_init,

@@ -102,6 +102,7 @@ static bool connmark_match(const void *data, struct upt_xt_pkt *p)
 
 const struct upt_match_ops upt_match_connmark = {
     .name = "connmark",
+    .needs_conntrack = true,
     .size = sizeof(struct connmark_data),
     .options = connmark_opts,
     .init = connmark_init,

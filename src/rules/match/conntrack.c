@@ -361,6 +361,7 @@ static bool conntrack_match(const void *data, struct upt_xt_pkt *p)
 
 const struct upt_match_ops upt_match_conntrack = {
     .name = "conntrack",
+    .needs_conntrack = true,
     .size = sizeof(struct conntrack_data),
     .options = conntrack_opts,
     .init = conntrack_init,

@@ -86,6 +86,7 @@ static bool helper_match(const void *data, struct upt_xt_pkt *p)
 
 const struct upt_match_ops upt_match_helper = {
     .name = "helper",
+    .needs_conntrack = true,
     .size = sizeof(struct helper_data),
     .options = helper_opts,
     .init = helper_init,

@@ -152,6 +152,7 @@ static bool state_match(const void *data, struct upt_xt_pkt *p)
 
 const struct upt_match_ops upt_match_state = {
     .name = "state",
+    .needs_conntrack = true,
     .size = sizeof(struct state_data),
     .options = state_opts,
     .init = state_init,

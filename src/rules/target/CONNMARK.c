@@ -279,6 +279,7 @@ static unsigned connmark_tg_target(const void *data, struct upt_xt_pkt *p)
 
 const struct upt_target_ops upt_target_CONNMARK = {
     .name = "CONNMARK",
+    .needs_conntrack = true,
     .size = sizeof(struct connmark_tg_data),
     .options = connmark_tg_opts,
     .init = connmark_tg_init,

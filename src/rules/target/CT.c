@@ -238,8 +238,15 @@ static unsigned ct_target(const void *data, struct upt_xt_pkt *p)
 	return UPT_V_CONTINUE;
 }
 
+/* xt_ct_tg_check returns before nf_ct_netns_get for --notrack (checked on 6.18). */
+static bool ct_uses_conntrack(const void *data)
+{
+	return !(((const struct ct_tg_data *)data)->flags & CT_NOTRACK);
+}
+
 const struct upt_target_ops upt_target_CT = {
     .name = "CT",
+    .needs_conntrack = true,
     .size = sizeof(struct ct_tg_data),
     .options = ct_opts,
     .tables = 1u << UPT_TABLE_RAW,
@@ -249,4 +256,5 @@ const struct upt_target_ops upt_target_CT = {
     .save = ct_save,
     .print = ct_print,
     .target = ct_target,
+    .uses_conntrack = ct_uses_conntrack,
 };

@@ -75,6 +75,7 @@ static unsigned dnat_target(const void *data, struct upt_xt_pkt *p)
 
 const struct upt_target_ops upt_target_DNAT = {
     .name = "DNAT",
+    .needs_conntrack = true,
     .size = sizeof(struct upt_nat_tg),
     .options = dnat_opts,
     .hooks = (1u << UPT_HOOK_PRE_ROUTING) | (1u << UPT_HOOK_LOCAL_OUT),

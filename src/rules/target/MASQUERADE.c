@@ -85,6 +85,7 @@ static unsigned masq_target(const void *data, struct upt_xt_pkt *p)
 
 const struct upt_target_ops upt_target_MASQUERADE = {
     .name = "MASQUERADE",
+    .needs_conntrack = true,
     .size = sizeof(struct upt_nat_tg),
     .options = masq_opts,
     .hooks = 1u << UPT_HOOK_POST_ROUTING,

@@ -140,6 +140,7 @@ static unsigned netmap_target(const void *data, struct upt_xt_pkt *p)
 
 const struct upt_target_ops upt_target_NETMAP = {
     .name = "NETMAP",
+    .needs_conntrack = true,
     .size = sizeof(struct upt_nat_tg),
     .options = netmap_opts,
     .hooks = (1u << UPT_HOOK_PRE_ROUTING) | (1u << UPT_HOOK_POST_ROUTING) |

@@ -79,6 +79,7 @@ static unsigned redir_target(const void *data, struct upt_xt_pkt *p)
 
 const struct upt_target_ops upt_target_REDIRECT = {
     .name = "REDIRECT",
+    .needs_conntrack = true,
     .size = sizeof(struct upt_nat_tg),
     .options = redir_opts,
     .hooks = (1u << UPT_HOOK_PRE_ROUTING) | (1u << UPT_HOOK_LOCAL_OUT),

@@ -77,6 +77,7 @@ static unsigned snat_target(const void *data, struct upt_xt_pkt *p)
 
 const struct upt_target_ops upt_target_SNAT = {
     .name = "SNAT",
+    .needs_conntrack = true,
     .size = sizeof(struct upt_nat_tg),
     .options = snat_opts,
     .hooks = (1u << UPT_HOOK_POST_ROUTING) | (1u << UPT_HOOK_LOCAL_IN),
