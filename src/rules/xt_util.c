@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 bool upt_xtu_strtoul(const char *s, const char **end, uint64_t min, uint64_t max, uint64_t *out)
 {
@@ -323,4 +324,30 @@ void upt_xtu_save_range(struct upt_sb *sb, const char *opt, uint32_t lo, uint32_
 		upt_sb_printf(sb, " %s %u:%u", opt, lo, hi);
 	else
 		upt_sb_printf(sb, " %s %u", opt, lo);
+}
+
+bool upt_xtu_parse_flag_list(const char *arg, const struct upt_xtu_flag_name *names, size_t n,
+			     uint32_t *mask)
+{
+	const char *s = arg, *comma;
+	uint32_t m = 0;
+	size_t len, i;
+
+	for (;;) {
+		comma = strchr(s, ',');
+		len = comma ? (size_t)(comma - s) : strlen(s);
+		if (len == 0)
+			return false;
+		for (i = 0; i < n; i++)
+			if (len <= strlen(names[i].name) && strncasecmp(s, names[i].name, len) == 0)
+				break;
+		if (i == n)
+			return false;
+		m |= names[i].bit;
+		if (!comma)
+			break;
+		s = comma + 1;
+	}
+	*mask = m;
+	return true;
 }

@@ -45,6 +45,19 @@ bool upt_xtu_parse_uint_range(const char *s, uint64_t max, uint64_t *lo, uint64_
 bool upt_xtu_parse_u16_range(const char *s, uint16_t *lo, uint16_t *hi); /* length, tcpmss */
 bool upt_xtu_parse_u32_range(const char *s, uint32_t r[2]);                 /* esp, ipcomp */
 
+/* A word of a comma-separated flag list and its bit. */
+struct upt_xtu_flag_name {
+	const char *name;
+	uint32_t bit;
+};
+/*
+ * "A,B,..." against names[0..n): each word may be any non-empty prefix of a
+ * name, case-insensitive (iptables' strncasecmp); the first name that fits
+ * wins.  False on an empty word or one that fits no name.
+ */
+bool upt_xtu_parse_flag_list(const char *arg, const struct upt_xtu_flag_name *names, size_t n,
+			     uint32_t *mask);
+
 /* " [!] OPT a" or " [!] OPT a:b", listed whatever the range (sctp, dccp ports). */
 void upt_xtu_save_range(struct upt_sb *sb, const char *opt, uint32_t lo, uint32_t hi, bool inv);
 

@@ -73,10 +73,7 @@ static const char *const addr_opt[] = {"ctorigsrc", "ctorigdst", "ctreplsrc", "c
 static const char *const port_opt[] = {"ctorigsrcport", "ctorigdstport", "ctreplsrcport",
 				       "ctrepldstport"};
 
-static const struct {
-	const char *name;
-	uint32_t bit;
-} status_names[] = {
+static const struct upt_xtu_flag_name status_names[] = {
     {"NONE", 0},
     {"EXPECTED", UPT_IPS_EXPECTED},
     {"SEEN_REPLY", UPT_IPS_SEEN_REPLY},
@@ -90,60 +87,11 @@ static void conntrack_init(void *data)
 	memset(data, 0, sizeof(struct conntrack_data));
 }
 
-static bool parse_status(const char *arg, uint32_t *mask)
-{
-	const char *s = arg, *comma;
-	size_t len, i;
-	uint32_t m = 0;
-
-	for (;;) {
-		comma = strchr(s, ',');
-		len = comma ? (size_t)(comma - s) : strlen(s);
-		if (len == 0)
-			return false;
-		for (i = 0; i < N_STATUS; i++)
-			if (len <= strlen(status_names[i].name) &&
-			    strncasecmp(s, status_names[i].name, len) == 0)
-				break;
-		if (i == N_STATUS)
-			return false;
-		m |= status_names[i].bit;
-		if (!comma)
-			break;
-		s = comma + 1;
-	}
-	*mask = m;
-	return true;
-}
-
-/* XTTYPE_UINT32RC: "a", "a:b", with an empty part meaning 0 resp. the maximum. */
-static bool parse_u32_range(const char *arg, uint32_t *lo, uint32_t *hi)
-{
-	const char *end = arg;
-	uint64_t a = 0, b;
-
-	if (*arg != ':' && !upt_xtu_strtoul(arg, &end, 0, 0xffffffffu, &a))
-		return false;
-	b = a;
-	if (*end == ':') {
-		if (end[1] == '\0')
-			b = 0xffffffffu;
-		else if (!upt_xtu_strtoul(end + 1, NULL, 0, 0xffffffffu, &b))
-			return false;
-	} else if (*end != '\0') {
-		return false;
-	}
-	if (a > b)
-		return false;
-	*lo = (uint32_t)a;
-	*hi = (uint32_t)b;
-	return true;
-}
-
 static int conntrack_parse(void *data, unsigned id, bool invert, const char *arg,
 			   struct upt_xt_parse *p)
 {
 	struct conntrack_data *c = data;
+	uint32_t r[2];
 	unsigned flag, k;
 
 	switch (id) {
@@ -181,14 +129,16 @@ static int conntrack_parse(void *data, unsigned id, bool invert, const char *arg
 		flag = F_ORIGSRC_PORT << k;
 		break;
 	case O_CTSTATUS:
-		if (!parse_status(arg, &c->status_mask))
+		if (!upt_xtu_parse_flag_list(arg, status_names, N_STATUS, &c->status_mask))
 			return upt_xt_error(p, "Bad ctstatus \"%s\"", arg);
 		flag = F_STATUS;
 		break;
 	case O_CTEXPIRE:
-		if (!parse_u32_range(arg, &c->expires_min, &c->expires_max))
+		if (!upt_xtu_parse_u32_range(arg, r) || r[0] > r[1])
 			return upt_xt_error(
 			    p, "conntrack: bad value for option \"--ctexpire\": \"%s\"", arg);
+		c->expires_min = r[0];
+		c->expires_max = r[1];
 		flag = F_EXPIRES;
 		break;
 	case O_CTDIR:

@@ -9,11 +9,9 @@
 #include <strings.h>
 
 #include "rules/match/ctstate.h"
+#include "rules/xt_util.h"
 
-static const struct {
-	const char *name;
-	uint32_t bit;
-} state_names[] = {
+static const struct upt_xtu_flag_name state_names[] = {
     {"INVALID", UPT_CTS_INVALID},
     {"NEW", UPT_CTS_NEW},
     {"ESTABLISHED", UPT_CTS_ESTABLISHED},
@@ -42,28 +40,8 @@ uint32_t upt_ctstate_bit(const struct upt_xt_pkt *p)
 
 bool upt_ctstate_parse(const char *arg, bool with_nat, uint32_t *mask)
 {
-	const char *s = arg, *comma;
-	size_t len, i, n = with_nat ? N_STATES : N_STATES - 2;
-	uint32_t m = 0;
-
-	for (;;) {
-		comma = strchr(s, ',');
-		len = comma ? (size_t)(comma - s) : strlen(s);
-		if (len == 0)
-			return false;
-		for (i = 0; i < n; i++)
-			if (len <= strlen(state_names[i].name) &&
-			    strncasecmp(s, state_names[i].name, len) == 0)
-				break;
-		if (i == n)
-			return false;
-		m |= state_names[i].bit;
-		if (!comma)
-			break;
-		s = comma + 1;
-	}
-	*mask = m;
-	return true;
+	/* SNAT and DNAT (the last two) are -m conntrack's only. */
+	return upt_xtu_parse_flag_list(arg, state_names, with_nat ? N_STATES : N_STATES - 2, mask);
 }
 
 void upt_ctstate_put(struct upt_sb *sb, uint32_t mask)
