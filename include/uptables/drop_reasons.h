@@ -26,7 +26,7 @@
 	X(IP_BAD_IHL, "IPv4 header length < 20")                                                   \
 	X(IP_BAD_TOTLEN, "IPv4 total length larger than the frame or smaller than the header")     \
 	X(IP_BAD_CSUM, "IPv4 header checksum wrong")                                               \
-	X(IP_FRAGMENT, "locally generated IPv4 fragment (not reassembled)")                         \
+	X(IP_FRAGMENT, "locally generated IPv4 fragment (not reassembled)")                        \
 	X(IP_MARTIAN_SRC, "martian source address")                                                \
 	X(IP_MARTIAN_DST, "martian destination address")                                           \
 	X(IP_BAD_OPTIONS, "malformed IPv4 options")                                                \
@@ -45,11 +45,11 @@
 	X(REJECT, "rejected by rule (error sent)")                                                 \
 	X(RULE_HOTDROP, "match dropped the packet (hotdrop)")                                      \
 	X(RULE_UNSUPPORTED, "verdict not supported (QUEUE/NFQUEUE without a queue)")               \
-	X(TCPMSS_DROP, "TCPMSS: bad TCP header, unknown path MTU or no room for the option")   \
+	X(TCPMSS_DROP, "TCPMSS: bad TCP header, unknown path MTU or no room for the option")       \
 	/* conntrack and NAT */                                                                    \
-	X(CT_TABLE_FULL, "conntrack table full, no unassured entry to evict")                     \
+	X(CT_TABLE_FULL, "conntrack table full, no unassured entry to evict")                      \
 	X(CT_CLASH, "conntrack insert clashed with an existing entry")                             \
-	X(CT_INVALID_DROP, "conntrack declared the packet invalid and dropped it")                \
+	X(CT_INVALID_DROP, "conntrack declared the packet invalid and dropped it")                 \
 	X(NAT_NO_TUPLE, "NAT found no free tuple")                                                 \
 	X(NAT_MANIP_FAILED, "NAT rewrite failed (truncated or fragment)")                          \
 	X(NAT_NO_ADDRESS, "MASQUERADE/REDIRECT: interface has no address")                         \
@@ -59,13 +59,15 @@
 	X(DEFRAG_HELD, "fragment held for reassembly")                                             \
 	X(DEFRAG_DUP, "duplicate fragment")                                                        \
 	X(DEFRAG_OVERLAP, "overlapping fragment: the datagram is dropped (RFC 5722)")              \
-	X(DEFRAG_INVALID, "fragment beyond or against the datagram's end, or empty: datagram dropped") \
+	X(DEFRAG_INVALID,                                                                          \
+	  "fragment beyond or against the datagram's end, or empty: datagram dropped")             \
 	X(DEFRAG_TIMEOUT, "reassembly timed out (ipfrag_time)")                                    \
 	X(DEFRAG_NO_QUEUE, "no reassembly memory (queues or runs all in use)")                     \
 	X(DEFRAG_ECN, "fragments mix Not-ECT with ECN codepoints: datagram dropped")               \
 	X(DEFRAG_OVERSIZE, "reassembled datagram larger than 65535 bytes")                         \
 	X(DEFRAG_NO_ROOM, "reassembled datagram larger than the caller's buffer")                  \
 	X(FRAG_SENT, "left as fragments through the emit callback")                                \
-	X(DEFRAG_TOO_FAR, "more than ipfrag_max_dist fragments from the source in between: queue restarted")
+	X(DEFRAG_TOO_FAR,                                                                          \
+	  "more than ipfrag_max_dist fragments from the source in between: queue restarted")
 
 #endif

@@ -44,7 +44,7 @@ enum upt_drop_reason {
 #define UPT_DROP_ENUM(name, str) UPT_DROP_##name,
 	UPT_DROP_REASONS(UPT_DROP_ENUM)
 #undef UPT_DROP_ENUM
-	UPT_DROP__COUNT
+	    UPT_DROP__COUNT
 };
 
 const char *upt_drop_reason_str(unsigned reason);
@@ -68,16 +68,16 @@ enum upt_table {
 	UPT_TABLE__COUNT
 };
 
-const char *upt_hook_name(enum upt_hook hook);   /* "PREROUTING", ... */
+const char *upt_hook_name(enum upt_hook hook);	  /* "PREROUTING", ... */
 const char *upt_table_name(enum upt_table table); /* "raw", ... */
 
 /* What happened to one frame of a batch. */
 enum upt_pkt_result {
 	UPT_PKT_DROPPED = 0, /* see .reason */
 	UPT_PKT_FORWARDED,   /* leaves .out_ifindex; frame rewritten in place */
-	UPT_PKT_LOCAL,       /* delivered to the host (frame as it reached INPUT's end) */
-	UPT_PKT_SENT,        /* locally generated packet (upt_engine_output) leaves .out_ifindex */
-	UPT_PKT_HELD,        /* the caller's frame is done with; what leaves comes out via emit:
+	UPT_PKT_LOCAL,	     /* delivered to the host (frame as it reached INPUT's end) */
+	UPT_PKT_SENT,	     /* locally generated packet (upt_engine_output) leaves .out_ifindex */
+	UPT_PKT_HELD,	     /* the caller's frame is done with; what leaves comes out via emit:
 			      * NEIGH_HELD: copied into the neighbour queue;
 			      * DEFRAG_HELD: a fragment kept for reassembly;
 			      * FRAG_SENT: the packet left as fragments through emit */
@@ -100,48 +100,48 @@ struct upt_pkt {
 	uint32_t len;
 	uint32_t ifindex;     /* in: ingress interface (process) */
 	uint32_t out_ifindex; /* out: egress interface (FORWARDED / SENT) */
-	uint32_t mark;        /* in/out: skb->mark */
+	uint32_t mark;	      /* in/out: skb->mark */
 	uint16_t reason;      /* out: enum upt_drop_reason when DROPPED */
-	uint8_t result;       /* out: enum upt_pkt_result */
+	uint8_t result;	      /* out: enum upt_pkt_result */
 	uint8_t pad;
-	void *user;           /* the caller's; never touched */
+	void *user; /* the caller's; never touched */
 };
 
 /* Trace: one event per step of a packet's walk, when a trace callback is set. */
 enum upt_trace_kind {
 	UPT_TRACE_RECEIVE,    /* frame entered (text: short summary) */
 	UPT_TRACE_PARSE_DROP, /* frame rejected before the hooks (reason) */
-	UPT_TRACE_CT,         /* conntrack state before the rules (text: state, entry) */
+	UPT_TRACE_CT,	      /* conntrack state before the rules (text: state, entry) */
 	UPT_TRACE_CHAIN,      /* entered table/chain */
-	UPT_TRACE_RULE,       /* rule matched (rulenum, text = -S form) */
+	UPT_TRACE_RULE,	      /* rule matched (rulenum, text = -S form) */
 	UPT_TRACE_POLICY,     /* built-in chain policy applied */
 	UPT_TRACE_RETURN,     /* fell off / RETURN from a user chain */
-	UPT_TRACE_NAT,        /* NAT binding made or applied (text) */
+	UPT_TRACE_NAT,	      /* NAT binding made or applied (text) */
 	UPT_TRACE_ROUTE,      /* routing decision (text) */
 	UPT_TRACE_CT_AFTER,   /* conntrack state at the end (confirmed, new state) */
 	UPT_TRACE_VERDICT,    /* final outcome (result, reason, out_ifindex) */
-	UPT_TRACE_EMIT,       /* engine originated a frame (text: what) */
+	UPT_TRACE_EMIT,	      /* engine originated a frame (text: what) */
 	UPT_TRACE__COUNT
 };
 
 struct upt_trace_event {
-	uint8_t kind;        /* enum upt_trace_kind */
-	uint8_t hook;        /* enum upt_hook, when meaningful */
-	uint8_t table;       /* enum upt_table, when meaningful */
-	uint8_t result;      /* VERDICT: enum upt_pkt_result */
-	uint16_t reason;     /* VERDICT/PARSE_DROP: enum upt_drop_reason */
-	uint32_t rulenum;    /* RULE: 1-based position in .chain */
-	uint32_t ifindex;    /* RECEIVE: ingress; VERDICT/EMIT: egress */
-	const char *chain;   /* CHAIN/RULE/POLICY/RETURN */
-	const char *text;    /* human text; valid only during the callback */
+	uint8_t kind;	      /* enum upt_trace_kind */
+	uint8_t hook;	      /* enum upt_hook, when meaningful */
+	uint8_t table;	      /* enum upt_table, when meaningful */
+	uint8_t result;	      /* VERDICT: enum upt_pkt_result */
+	uint16_t reason;      /* VERDICT/PARSE_DROP: enum upt_drop_reason */
+	uint32_t rulenum;     /* RULE: 1-based position in .chain */
+	uint32_t ifindex;     /* RECEIVE: ingress; VERDICT/EMIT: egress */
+	const char *chain;    /* CHAIN/RULE/POLICY/RETURN */
+	const char *text;     /* human text; valid only during the callback */
 	uint64_t pkts, bytes; /* RULE/POLICY: counters after this packet */
 };
 
 const char *upt_trace_kind_str(unsigned kind);
 
 struct upt_engine_config {
-	uint32_t ct_max;    /* conntrack entries (nf_conntrack_max); 0: 65536 */
-	uint64_t seed[2];   /* hash key and PRNG seed; all zero: read from getrandom() */
+	uint32_t ct_max;  /* conntrack entries (nf_conntrack_max); 0: 65536 */
+	uint64_t seed[2]; /* hash key and PRNG seed; all zero: read from getrandom() */
 	/* Frames the engine originates, with their egress interface. */
 	void (*emit)(void *ctx, uint32_t ifindex, const uint8_t *frame, uint32_t len, uint64_t now);
 	/* LOG target lines, in the kernel's format without the syslog prefix. */
@@ -176,9 +176,9 @@ struct upt_iface_info {
 	bool up;
 	bool loopback;
 	uint16_t mtu;
-	uint16_t vlan_id; /* nonzero: a VLAN interface on `parent` */
-	uint32_t parent;  /* ifindex of the lower device of a VLAN interface */
-	unsigned naddr;   /* addr[0] is the primary */
+	uint16_t vlan_id;		     /* nonzero: a VLAN interface on `parent` */
+	uint32_t parent;		     /* ifindex of the lower device of a VLAN interface */
+	unsigned naddr;			     /* addr[0] is the primary */
 	uint32_t addr[UPT_IFACE_INFO_ADDRS]; /* host byte order */
 	uint8_t plen[UPT_IFACE_INFO_ADDRS];
 };

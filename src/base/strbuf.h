@@ -17,10 +17,10 @@ struct upt_sb {
 	bool overflow; /* fixed buffer was too small, or an allocation failed */
 };
 
-void upt_sb_init(struct upt_sb *sb);                          /* growable, empty */
+void upt_sb_init(struct upt_sb *sb);				  /* growable, empty */
 void upt_sb_init_fixed(struct upt_sb *sb, char *buf, size_t cap); /* cap >= 1 */
-void upt_sb_free(struct upt_sb *sb);                          /* growable only */
-void upt_sb_reset(struct upt_sb *sb);                         /* len = 0 */
+void upt_sb_free(struct upt_sb *sb);				  /* growable only */
+void upt_sb_reset(struct upt_sb *sb);				  /* len = 0 */
 void upt_sb_printf(struct upt_sb *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void upt_sb_puts(struct upt_sb *sb, const char *s);
 void upt_sb_putc(struct upt_sb *sb, char c);

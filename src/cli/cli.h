@@ -47,8 +47,8 @@ const char *cli_target_file(const struct cli_target *t, const char *prog);
 /* ---- the rules file (store.c) ---- */
 
 struct cli_store {
-	const char *path;      /* the file itself: symbolic links resolved */
-	char *resolved;        /* owns path when it differs from the name given */
+	const char *path; /* the file itself: symbolic links resolved */
+	char *resolved;	  /* owns path when it differs from the name given */
 	const char *prog;
 	int lockfd;	      /* -1: not locked (readers) */
 	struct upt_rules *rs; /* the file's ruleset */

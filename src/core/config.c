@@ -27,7 +27,7 @@
 #define MAX_WORDS 16
 
 static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 {
 	va_list ap;
@@ -93,8 +93,7 @@ static bool parse_mac(const char *s, uint8_t mac[UPT_ETH_ALEN])
 	return true;
 }
 
-static uint32_t iface_get_or_add(struct upt_engine *eng, const char *name, char *err,
-				 size_t errlen)
+static uint32_t iface_get_or_add(struct upt_engine *eng, const char *name, char *err, size_t errlen)
 {
 	struct upt_iface *ifc;
 	uint32_t idx = upt_engine_ifindex(eng, name);
@@ -132,8 +131,8 @@ static int cmd_link(struct upt_engine *eng, char **w, int n, char *err, size_t e
 		unsigned long id;
 		char *end;
 
-		if (n != 9 || strcmp(w[1], "link") || strcmp(w[3], "name") || strcmp(w[5], "type") ||
-		    strcmp(w[6], "vlan") || strcmp(w[7], "id"))
+		if (n != 9 || strcmp(w[1], "link") || strcmp(w[3], "name") ||
+		    strcmp(w[5], "type") || strcmp(w[6], "vlan") || strcmp(w[7], "id"))
 			return fail(err, errlen, -EINVAL,
 				    "expected: link add link PARENT name NAME type vlan id N");
 		id = strtoul(w[8], &end, 10);
@@ -187,7 +186,8 @@ static int cmd_link(struct upt_engine *eng, char **w, int n, char *err, size_t e
 				return fail(err, errlen, -EINVAL, "bad MTU \"%s\"", w[i]);
 			ifc->mtu = (uint16_t)mtu;
 		} else {
-			return fail(err, errlen, -EINVAL, "link: unknown or incomplete \"%s\"", w[i]);
+			return fail(err, errlen, -EINVAL, "link: unknown or incomplete \"%s\"",
+				    w[i]);
 		}
 	}
 	return 0;
@@ -255,7 +255,7 @@ static int cmd_route(struct upt_engine *eng, char **w, int n, char *err, size_t 
 	i = 1;
 	if (strcmp(w[i], "blackhole") == 0 || strcmp(w[i], "unreachable") == 0 ||
 	    strcmp(w[i], "prohibit") == 0) {
-		r.type = w[i][0] == 'b' ? UPT_RT_BLACKHOLE
+		r.type = w[i][0] == 'b'	  ? UPT_RT_BLACKHOLE
 			 : w[i][0] == 'u' ? UPT_RT_UNREACHABLE
 					  : UPT_RT_PROHIBIT;
 		i++;
@@ -289,7 +289,8 @@ static int cmd_route(struct upt_engine *eng, char **w, int n, char *err, size_t 
 
 			if (!via || (r.ifindex && r.ifindex != via))
 				return fail(err, errlen, -ENETUNREACH,
-					    "gateway %s is not directly reachable (Nexthop has invalid gateway)",
+					    "gateway %s is not directly reachable (Nexthop has "
+					    "invalid gateway)",
 					    gw_word);
 			r.ifindex = via;
 		} else if (!r.ifindex) {
@@ -325,8 +326,8 @@ static int cmd_neigh(struct upt_engine *eng, char **w, int n, char *err, size_t 
 	if (!idx)
 		return fail(err, errlen, -ENODEV, "no interface \"%s\"", w[5]);
 	return upt_neigh_add_static(eng, ip, mac, idx) < 0
-		       ? fail(err, errlen, -ENOSPC, "neighbour table full")
-		       : 0;
+		   ? fail(err, errlen, -ENOSPC, "neighbour table full")
+		   : 0;
 }
 
 static int cmd_sysctl(struct upt_engine *eng, char **w, int n, char *err, size_t errlen)
@@ -369,7 +370,8 @@ static int cmd_sysctl(struct upt_engine *eng, char **w, int n, char *err, size_t
 		} else {
 			idx = upt_engine_ifindex(eng, dev);
 			if (!idx)
-				return fail(err, errlen, -ENODEV, "%s: no interface \"%s\"", key, dev);
+				return fail(err, errlen, -ENODEV, "%s: no interface \"%s\"", key,
+					    dev);
 			upt_iface_get(eng, idx)->send_redirects = val[0] == '1';
 		}
 		return 0;

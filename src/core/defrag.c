@@ -57,7 +57,7 @@
 #define ECN_NOT_ECT 0x1u
 #define ECN_ECT_1   0x2u
 #define ECN_ECT_0   0x4u
-#define ECN_CE      0x8u
+#define ECN_CE	    0x8u
 
 /* One held fragment's payload; runs are what inet_frag_queue_insert compares against. */
 struct frag {
@@ -67,31 +67,31 @@ struct frag {
 
 struct peer {
 	uint32_t saddr;
-	uint32_t rid;   /* fragments seen from saddr */
+	uint32_t rid;	/* fragments seen from saddr */
 	uint32_t users; /* queues pointing here */
 	bool used;
 };
 
 struct queue {
 	bool used;
-	int32_t peer;       /* index in peers[], -1 none */
-	uint32_t rid;       /* peer's rid at this queue's last fragment */
+	int32_t peer; /* index in peers[], -1 none */
+	uint32_t rid; /* peer's rid at this queue's last fragment */
 	uint32_t saddr, daddr;
 	uint16_t id;
 	uint8_t proto;
-	uint8_t flags;      /* FRAG_FIRST_IN | FRAG_LAST_IN */
-	uint8_t ecn;        /* ECN_* seen */
-	uint32_t iif;       /* interface of the last fragment queued */
+	uint8_t flags; /* FRAG_FIRST_IN | FRAG_LAST_IN */
+	uint8_t ecn;   /* ECN_* seen */
+	uint32_t iif;  /* interface of the last fragment queued */
 	uint64_t deadline;
-	uint32_t len;       /* datagram payload length (known once LAST_IN; else max end) */
-	uint32_t meat;      /* payload bytes held */
-	uint32_t nfrags;    /* fragments held (for drop counts) */
+	uint32_t len;	 /* datagram payload length (known once LAST_IN; else max end) */
+	uint32_t meat;	 /* payload bytes held */
+	uint32_t nfrags; /* fragments held (for drop counts) */
 	uint16_t max_size, max_df_size;
-	uint16_t hlen;      /* first fragment's IHL * 4 */
-	uint16_t l2_len;    /* first fragment's L2 header length */
+	uint16_t hlen;					/* first fragment's IHL * 4 */
+	uint16_t l2_len;				/* first fragment's L2 header length */
 	uint8_t hdr[UPT_ETH_HLEN + UPT_VLAN_HLEN + 60]; /* first fragment's L2 + IP header */
 	struct frag frags[UPT_DEFRAG_FRAGS]; /* sorted by start; runs contiguous; nfrags of them */
-	uint8_t *data;      /* PAYLOAD_MAX bytes */
+	uint8_t *data;			     /* PAYLOAD_MAX bytes */
 };
 
 struct upt_defrag {
@@ -101,7 +101,7 @@ struct upt_defrag {
 	unsigned used;
 	struct queue q[UPT_DEFRAG_QUEUES];
 	struct peer peers[UPT_DEFRAG_PEERS];
-	uint8_t *payload;   /* UPT_DEFRAG_QUEUES * PAYLOAD_MAX */
+	uint8_t *payload; /* UPT_DEFRAG_QUEUES * PAYLOAD_MAX */
 	uint8_t out[UPT_DEFRAG_FRAME];
 	uint16_t out_sizes[UPT_DEFRAG_FRAGS];
 	uint8_t frag[UPT_DEFRAG_FRAME];

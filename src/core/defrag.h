@@ -8,9 +8,9 @@
  * Memory is fixed at create time: UPT_DEFRAG_QUEUES queues of at most one
  * maximum-size datagram each (64 KiB of payload + the first fragment's
  * headers + up to UPT_DEFRAG_FRAGS fragment records of 12 bytes), about
- * 5 MiB in all, close to the kernel's default ipfrag_high_thresh (4 MiB).  As in current kernels, a full pool evicts
- * nothing: new datagrams' fragments are dropped until a queue completes,
- * fails or expires (ipfrag_time, 30 s after the queue was created).
+ * 5 MiB in all, close to the kernel's default ipfrag_high_thresh (4 MiB).  As in current kernels, a
+ * full pool evicts nothing: new datagrams' fragments are dropped until a queue completes, fails or
+ * expires (ipfrag_time, 30 s after the queue was created).
  */
 #ifndef UPT_CORE_DEFRAG_H
 #define UPT_CORE_DEFRAG_H
@@ -20,13 +20,13 @@
 
 #include "pkt/pkt.h"
 
-#define UPT_DEFRAG_QUEUES  64
-#define UPT_DEFRAG_FRAGS   1024         /* fragments held per queue */
-#define UPT_DEFRAG_TIME_NS 30000000000ull /* net.ipv4.ipfrag_time */
-#define UPT_DEFRAG_MAX_DIST 64          /* net.ipv4.ipfrag_max_dist */
-#define UPT_DEFRAG_PEERS   1024         /* sources whose fragments are counted (power of two) */
-#define UPT_DEFRAG_HEADROOM 32          /* before the reassembled frame's L2 header */
-#define UPT_DEFRAG_FRAME   (UPT_DEFRAG_HEADROOM + UPT_ETH_HLEN + UPT_VLAN_HLEN + 65535 + 64)
+#define UPT_DEFRAG_QUEUES   64
+#define UPT_DEFRAG_FRAGS    1024	   /* fragments held per queue */
+#define UPT_DEFRAG_TIME_NS  30000000000ull /* net.ipv4.ipfrag_time */
+#define UPT_DEFRAG_MAX_DIST 64		   /* net.ipv4.ipfrag_max_dist */
+#define UPT_DEFRAG_PEERS    1024	   /* sources whose fragments are counted (power of two) */
+#define UPT_DEFRAG_HEADROOM 32		   /* before the reassembled frame's L2 header */
+#define UPT_DEFRAG_FRAME    (UPT_DEFRAG_HEADROOM + UPT_ETH_HLEN + UPT_VLAN_HLEN + 65535 + 64)
 
 struct upt_defrag;
 
@@ -38,13 +38,13 @@ enum upt_defrag_res {
 
 /* The reassembled datagram (valid until the next upt_defrag_add). */
 struct upt_defrag_out {
-	uint8_t *buf;   /* start of the buffer */
-	uint32_t cap;   /* its size */
-	uint32_t off;   /* where the frame (L2 header of the first fragment) starts */
-	uint32_t len;   /* L2 header + IP datagram */
+	uint8_t *buf;		/* start of the buffer */
+	uint32_t cap;		/* its size */
+	uint32_t off;		/* where the frame (L2 header of the first fragment) starts */
+	uint32_t len;		/* L2 header + IP datagram */
 	uint16_t frag_max_size; /* IPCB(skb)->frag_max_size: largest fragment seen */
-	bool frag_pmtu;         /* IPSKB_FRAG_PMTU: the largest fragment had DF */
-	const uint16_t *sizes;  /* payload bytes of each fragment, in offset order */
+	bool frag_pmtu;		/* IPSKB_FRAG_PMTU: the largest fragment had DF */
+	const uint16_t *sizes;	/* payload bytes of each fragment, in offset order */
 	unsigned nsizes;
 };
 

@@ -9,7 +9,7 @@
 #include "core/defrag.h"
 #include "core/engine.h"
 
-#define CT_DEFAULT_MAX   65536
+#define CT_DEFAULT_MAX	 65536
 #define CT_EXPIRE_BUDGET 1024 /* pool slots visited per tick */
 
 static int add_loopback(struct upt_engine *eng)
@@ -49,8 +49,8 @@ int upt_engine_create(const struct upt_engine_config *cfg, struct upt_engine **o
 	eng->hash_key[0] = seed[0];
 	eng->hash_key[1] = seed[1] ^ 0x736f6d6570736575ull;
 	eng->rng = seed[0] ^ (seed[1] << 1);
-	rc = upt_ct_table_create(eng->cfg.ct_max ? eng->cfg.ct_max : CT_DEFAULT_MAX,
-				 eng->hash_key, &eng->ct);
+	rc = upt_ct_table_create(eng->cfg.ct_max ? eng->cfg.ct_max : CT_DEFAULT_MAX, eng->hash_key,
+				 &eng->ct);
 	if (rc < 0)
 		goto err_free;
 	rc = upt_neigh_init(eng);

@@ -19,14 +19,14 @@
 #include "rules/ext.h"
 #include "rules/rules.h"
 
-#define UPT_MAX_IFACES   64
-#define UPT_MAX_ADDRS    8
-#define UPT_MAX_ROUTES   1024
-#define UPT_NEIGH_SLOTS  1024 /* power of two */
-#define UPT_HOLD_SLOTS   256
-#define UPT_HOLD_FRAME   2048
-#define UPT_TX_FRAME     2048
-#define UPT_LO_IFINDEX   1
+#define UPT_MAX_IFACES	64
+#define UPT_MAX_ADDRS	8
+#define UPT_MAX_ROUTES	1024
+#define UPT_NEIGH_SLOTS 1024 /* power of two */
+#define UPT_HOLD_SLOTS	256
+#define UPT_HOLD_FRAME	2048
+#define UPT_TX_FRAME	2048
+#define UPT_LO_IFINDEX	1
 
 struct upt_iface {
 	char name[UPT_IFNAMSIZ];
@@ -34,9 +34,9 @@ struct upt_iface {
 	bool up;
 	bool loopback;
 	uint16_t mtu;
-	uint16_t vlan_id;  /* nonzero: a VLAN interface on `parent` */
+	uint16_t vlan_id;    /* nonzero: a VLAN interface on `parent` */
 	bool send_redirects; /* net.ipv4.conf.IF.send_redirects */
-	uint32_t parent;   /* ifindex of the lower device for VLANs */
+	uint32_t parent;     /* ifindex of the lower device for VLANs */
 	unsigned naddr;
 	uint32_t addr[UPT_MAX_ADDRS]; /* [0] is the primary */
 	uint8_t plen[UPT_MAX_ADDRS];
@@ -54,22 +54,27 @@ enum upt_route_type {
 struct upt_route {
 	uint32_t dst;
 	uint8_t plen;
-	uint8_t type;    /* enum upt_route_type */
-	bool connected;  /* made by `addr add` (proto kernel scope link) */
-	uint32_t gw;     /* 0: on-link */
+	uint8_t type;	/* enum upt_route_type */
+	bool connected; /* made by `addr add` (proto kernel scope link) */
+	uint32_t gw;	/* 0: on-link */
 	uint32_t ifindex;
 	uint32_t prefsrc; /* 0: choose from the interface */
 };
 
-enum upt_neigh_state { UPT_NEIGH_FREE = 0, UPT_NEIGH_INCOMPLETE, UPT_NEIGH_REACHABLE,
-		       UPT_NEIGH_PERMANENT, UPT_NEIGH_FAILED };
+enum upt_neigh_state {
+	UPT_NEIGH_FREE = 0,
+	UPT_NEIGH_INCOMPLETE,
+	UPT_NEIGH_REACHABLE,
+	UPT_NEIGH_PERMANENT,
+	UPT_NEIGH_FAILED
+};
 
 struct upt_neigh {
 	uint32_t ip;
 	uint32_t ifindex;
 	uint8_t mac[UPT_ETH_ALEN];
-	uint8_t state;   /* enum upt_neigh_state */
-	uint8_t probes;  /* ARP requests sent while INCOMPLETE */
+	uint8_t state;	     /* enum upt_neigh_state */
+	uint8_t probes;	     /* ARP requests sent while INCOMPLETE */
 	uint64_t next_probe; /* when to resend / give up */
 	int32_t hold_head;   /* first held frame, -1 none */
 	int32_t hold_tail;
@@ -89,10 +94,10 @@ struct upt_hold {
 struct upt_icmp_peer {
 	uint32_t addr;
 	bool used;
-	uint64_t tokens; /* ns of credit */
-	uint64_t last;   /* when it was last asked */
+	uint64_t tokens;	/* ns of credit */
+	uint64_t last;		/* when it was last asked */
 	uint64_t redirect_last; /* rate_last of ip_rt_send_redirect */
-	uint8_t n_redirects;    /* redirects sent since the last silence */
+	uint8_t n_redirects;	/* redirects sent since the last silence */
 };
 
 struct upt_engine {
@@ -145,16 +150,16 @@ struct upt_walk {
 	struct upt_pkt *pkt;
 	struct upt_pdesc d;
 	struct upt_ct_result ctr;
-	uint32_t nexthop;         /* gateway or destination */
+	uint32_t nexthop; /* gateway or destination */
 	const struct upt_route *rt;
-	bool locally_generated;   /* came from upt_engine_output or the engine itself */
-	bool ct_attached;         /* conntrack decided before OUTPUT (engine-built RST) */
+	bool locally_generated; /* came from upt_engine_output or the engine itself */
+	bool ct_attached;	/* conntrack decided before OUTPUT (engine-built RST) */
 	/* Reassembled here (defrag.c): the walk runs on the engine's copy in pkt, and
 	 * its outcome is handed back to the caller's frame `orig` at the end. */
 	struct upt_pkt *orig;
-	uint16_t frag_max_size;   /* IPCB frag_max_size: largest fragment received */
-	bool frag_pmtu;           /* IPSKB_FRAG_PMTU: that fragment had DF */
-	bool ignore_df;           /* skb->ignore_df: set on reassembled datagrams */
+	uint16_t frag_max_size;	    /* IPCB frag_max_size: largest fragment received */
+	bool frag_pmtu;		    /* IPSKB_FRAG_PMTU: that fragment had DF */
+	bool ignore_df;		    /* skb->ignore_df: set on reassembled datagrams */
 	const uint16_t *frag_sizes; /* the received fragments' payload sizes (frag_list) */
 	unsigned nfrag_sizes;
 };
@@ -184,8 +189,7 @@ struct upt_neigh *upt_neigh_lookup(struct upt_engine *eng, uint32_t ip, uint32_t
 int upt_neigh_add_static(struct upt_engine *eng, uint32_t ip, const uint8_t mac[UPT_ETH_ALEN],
 			 uint32_t ifindex);
 /* Handle an ARP frame received on ifindex. */
-void upt_neigh_arp_rx(struct upt_engine *eng, struct upt_pdesc *d, uint32_t ifindex,
-		      uint64_t now);
+void upt_neigh_arp_rx(struct upt_engine *eng, struct upt_pdesc *d, uint32_t ifindex, uint64_t now);
 /*
  * Put the Ethernet header on an IPv4 frame for `nexthop` out of `ifindex`.
  * Returns UPT_PKT_FORWARDED/SENT-able true when resolved; otherwise the frame
@@ -201,11 +205,12 @@ void upt_neigh_fini(struct upt_engine *eng);
 /* path.c */
 void upt_path_emit(struct upt_engine *eng, uint32_t ifindex, const uint8_t *frame, uint32_t len,
 		   uint64_t now, const char *what);
-/* Run a packet the engine built (IP only, in eng->tx[depth]) through OUTPUT/POSTROUTING and emit it. */
+/* Run a packet the engine built (IP only, in eng->tx[depth]) through OUTPUT/POSTROUTING and emit
+ * it. */
 void upt_path_send_local(struct upt_engine *eng, uint8_t *buf, uint32_t cap, uint32_t off,
 			 uint32_t len, const struct upt_walk *cause, bool attach_ct, uint64_t now);
 void upt_path_trace(struct upt_engine *eng, unsigned kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void upt_path_count_drop(struct upt_engine *eng, unsigned reason);
 
 /*

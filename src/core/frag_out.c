@@ -58,9 +58,8 @@ static void options_fragment(uint8_t *ip, uint32_t hlen)
 }
 
 /* Hand one built fragment to the neighbour layer; the neighbour's verdict. */
-static enum upt_neigh_out send_piece(struct upt_engine *eng, const struct upt_walk *w,
-				     uint8_t *buf, uint32_t ip_off, uint32_t len, uint64_t now,
-				     uint16_t *reason)
+static enum upt_neigh_out send_piece(struct upt_engine *eng, const struct upt_walk *w, uint8_t *buf,
+				     uint32_t ip_off, uint32_t len, uint64_t now, uint16_t *reason)
 {
 	struct upt_pkt fp;
 	struct upt_walk fw;

@@ -100,7 +100,7 @@ bool upt_icmp_peer_allow(struct upt_engine *eng, uint8_t type, uint8_t code, uin
  * error limit; here the two are kept apart.
  */
 #define REDIRECT_LOAD_NS    20000000ull
-#define REDIRECT_NUMBER     9
+#define REDIRECT_NUMBER	    9
 #define REDIRECT_SILENCE_NS (REDIRECT_LOAD_NS << 10)
 
 bool upt_icmp_peer_redirect_allow(struct upt_engine *eng, uint32_t saddr, uint64_t now)

@@ -22,8 +22,8 @@
 #include "core/engine.h"
 #include "pkt/csum.h"
 
-#define ICMP_ERR_ROOM   576 /* an ICMP error is at most 576 bytes (RFC 1812 4.3.2.3) */
-#define IP_DEFAULT_TTL  64  /* net.ipv4.ip_default_ttl */
+#define ICMP_ERR_ROOM		   576 /* an ICMP error is at most 576 bytes (RFC 1812 4.3.2.3) */
+#define IP_DEFAULT_TTL		   64  /* net.ipv4.ip_default_ttl */
 #define IPTOS_PREC_INTERNETCONTROL 0xc0
 
 static void put16(uint8_t *p, uint16_t v)
@@ -159,7 +159,7 @@ void upt_tcp_send_reset(struct upt_engine *eng, struct upt_walk *w, uint64_t now
 	th[12] = 5 << 4;
 	th[13] = flags;
 	put16(th + 16, upt_csum_fold(upt_csum_partial(
-			       th, 20, upt_csum_pseudo(d->daddr, d->saddr, UPT_IPPROTO_TCP, 20))));
+			   th, 20, upt_csum_pseudo(d->daddr, d->saddr, UPT_IPPROTO_TCP, 20))));
 	upt_path_send_local(eng, buf, UPT_TX_FRAME, off, 40, w, true, now);
 	tx_put(eng);
 }

@@ -26,10 +26,10 @@
 
 #include "core/engine.h"
 
-#define NEIGH_RETRANS_NS   1000000000ull /* retrans_time_ms 1000 */
-#define NEIGH_MAX_PROBES   3             /* mcast_solicit */
-#define NEIGH_QUEUE_MAX    64            /* per neighbour */
-#define ARP_FRAME_LEN      42
+#define NEIGH_RETRANS_NS 1000000000ull /* retrans_time_ms 1000 */
+#define NEIGH_MAX_PROBES 3	       /* mcast_solicit */
+#define NEIGH_QUEUE_MAX	 64	       /* per neighbour */
+#define ARP_FRAME_LEN	 42
 
 static const uint8_t eth_bcast[UPT_ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
@@ -162,7 +162,7 @@ static void send_arp(struct upt_engine *eng, uint32_t ifindex, uint16_t op,
 	if (!put_l2(ifc, frame, 18, eth_dst, UPT_ETH_P_ARP, &off))
 		return;
 	a = frame + 18;
-	a[0] = 0, a[1] = 1;       /* htype Ethernet */
+	a[0] = 0, a[1] = 1;	  /* htype Ethernet */
 	a[2] = 0x08, a[3] = 0x00; /* ptype IPv4 */
 	a[4] = 6, a[5] = 4;
 	a[6] = (uint8_t)(op >> 8), a[7] = (uint8_t)op;
@@ -234,13 +234,12 @@ void upt_neigh_arp_rx(struct upt_engine *eng, struct upt_pdesc *d, uint32_t ifin
 		send_arp(eng, ifindex, 2, a->sha, a->sha, a->tpa, a->spa, now);
 }
 
-static void neigh_solicit(struct upt_engine *eng, struct upt_neigh *n, uint32_t saddr,
-			  uint64_t now)
+static void neigh_solicit(struct upt_engine *eng, struct upt_neigh *n, uint32_t saddr, uint64_t now)
 {
 	static const uint8_t zero[6];
 	uint32_t spa = saddr && upt_addr_is_local(eng, saddr)
-			       ? saddr
-			       : upt_addr_select(eng, n->ifindex, n->ip);
+			   ? saddr
+			   : upt_addr_select(eng, n->ifindex, n->ip);
 
 	send_arp(eng, n->ifindex, 1, eth_bcast, zero, spa, n->ip, now);
 	n->probes++;

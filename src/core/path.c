@@ -69,8 +69,7 @@ void upt_path_emit(struct upt_engine *eng, uint32_t ifindex, const uint8_t *fram
 		eng->cfg.emit(eng->cfg.ctx, ifindex, frame, len, now);
 }
 
-static void walk_init(struct upt_walk *w, struct upt_engine *eng, struct upt_pkt *pkt,
-		      uint64_t now)
+static void walk_init(struct upt_walk *w, struct upt_engine *eng, struct upt_pkt *pkt, uint64_t now)
 {
 	memset(w, 0, sizeof(*w));
 	w->eng = eng;
@@ -182,8 +181,9 @@ static bool run_table(struct upt_walk *w, enum upt_table table, enum upt_hook ho
 	}
 	if (v == UPT_V_DROP)
 		finish(w, UPT_PKT_DROPPED,
-		       w->x.drop_reason ? w->x.drop_reason
-					: (w->x.hotdrop ? UPT_DROP_RULE_HOTDROP : UPT_DROP_RULE_DROP));
+		       w->x.drop_reason
+			   ? w->x.drop_reason
+			   : (w->x.hotdrop ? UPT_DROP_RULE_HOTDROP : UPT_DROP_RULE_DROP));
 	else
 		finish(w, UPT_PKT_DROPPED, UPT_DROP_RULE_UNSUPPORTED);
 	return false;
@@ -222,8 +222,8 @@ static bool conntrack_in(struct upt_walk *w, enum upt_hook hook)
 		trace_ct(w, UPT_TRACE_CT);
 		return true;
 	}
-	upt_ct_in(w->eng->ct, &w->d, hook, w->x.zone_mark ? (uint16_t)w->x.mark : w->x.zone, w->x.now,
-		  &w->ctr);
+	upt_ct_in(w->eng->ct, &w->d, hook, w->x.zone_mark ? (uint16_t)w->x.mark : w->x.zone,
+		  w->x.now, &w->ctr);
 	if (w->ctr.drop_reason) {
 		finish(w, UPT_PKT_DROPPED, w->ctr.drop_reason);
 		return false;
@@ -285,7 +285,8 @@ static bool nat_hook(struct upt_walk *w, enum upt_hook hook, enum upt_nat_manip 
 		}
 		return true;
 	}
-	if ((w->x.ctinfo == UPT_CTINFO_NEW || is_related(w->x.ctinfo)) && !upt_nat_done(ct, manip)) {
+	if ((w->x.ctinfo == UPT_CTINFO_NEW || is_related(w->x.ctinfo)) &&
+	    !upt_nat_done(ct, manip)) {
 		bound = true;
 		if (!run_table(w, UPT_TABLE_NAT, hook))
 			return false;
@@ -294,7 +295,8 @@ static bool nat_hook(struct upt_walk *w, enum upt_hook hook, enum upt_nat_manip 
 			return false;
 		}
 		if (tracing(eng)) {
-			uint32_t bit = manip == UPT_NAT_MANIP_SRC ? UPT_IPS_SRC_NAT : UPT_IPS_DST_NAT;
+			uint32_t bit =
+			    manip == UPT_NAT_MANIP_SRC ? UPT_IPS_SRC_NAT : UPT_IPS_DST_NAT;
 			char text[256];
 
 			upt_nat_format(ct, text, sizeof(text));
@@ -525,8 +527,7 @@ static void route_input(struct upt_walk *w)
 }
 
 /* The interface a frame belongs to: a VLAN sub-interface for tagged frames. */
-static uint32_t ingress_ifindex(struct upt_engine *eng, uint32_t ifindex,
-				const struct upt_pdesc *d)
+static uint32_t ingress_ifindex(struct upt_engine *eng, uint32_t ifindex, const struct upt_pdesc *d)
 {
 	unsigned i;
 
@@ -705,9 +706,9 @@ static void output_walk(struct upt_walk *w)
 	if (!route_output(w))
 		return;
 	if (w->d.saddr == 0) {
-		uint32_t src = w->rt && w->rt->prefsrc ? w->rt->prefsrc
-						       : upt_addr_select(w->eng, w->x.out_ifindex,
-									 w->d.daddr);
+		uint32_t src = w->rt && w->rt->prefsrc
+				   ? w->rt->prefsrc
+				   : upt_addr_select(w->eng, w->x.out_ifindex, w->d.daddr);
 		upt_pdesc_set_saddr(&w->d, src);
 	}
 	trace_route(w, "output");
@@ -781,8 +782,8 @@ void upt_path_send_local(struct upt_engine *eng, uint8_t *buf, uint32_t cap, uin
 		/* nf_ct_attach: the reply-direction relative of the packet that caused it. */
 		w.ct_attached = true;
 		w.x.ct = cause->x.ct;
-		w.x.ctdir = cause->x.ctdir == UPT_CT_DIR_ORIGINAL ? UPT_CT_DIR_REPLY
-								  : UPT_CT_DIR_ORIGINAL;
+		w.x.ctdir =
+		    cause->x.ctdir == UPT_CT_DIR_ORIGINAL ? UPT_CT_DIR_REPLY : UPT_CT_DIR_ORIGINAL;
 		w.x.ctinfo = cause->x.ctdir == UPT_CT_DIR_ORIGINAL ? UPT_CTINFO_RELATED_REPLY
 								   : UPT_CTINFO_RELATED;
 	}

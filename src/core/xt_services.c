@@ -54,10 +54,10 @@ uint32_t upt_xt_redirect_addr(struct upt_xt_pkt *p)
 void upt_xt_reject(struct upt_xt_pkt *p, enum upt_reject_with with)
 {
 	static const uint8_t unreach_code[] = {
-		[UPT_REJECT_ICMP_NET_UNREACHABLE] = 0,   [UPT_REJECT_ICMP_HOST_UNREACHABLE] = 1,
-		[UPT_REJECT_ICMP_PROT_UNREACHABLE] = 2,  [UPT_REJECT_ICMP_PORT_UNREACHABLE] = 3,
-		[UPT_REJECT_ICMP_NET_PROHIBITED] = 9,    [UPT_REJECT_ICMP_HOST_PROHIBITED] = 10,
-		[UPT_REJECT_ICMP_ADMIN_PROHIBITED] = 13,
+	    [UPT_REJECT_ICMP_NET_UNREACHABLE] = 0,   [UPT_REJECT_ICMP_HOST_UNREACHABLE] = 1,
+	    [UPT_REJECT_ICMP_PROT_UNREACHABLE] = 2,  [UPT_REJECT_ICMP_PORT_UNREACHABLE] = 3,
+	    [UPT_REJECT_ICMP_NET_PROHIBITED] = 9,    [UPT_REJECT_ICMP_HOST_PROHIBITED] = 10,
+	    [UPT_REJECT_ICMP_ADMIN_PROHIBITED] = 13,
 	};
 	struct upt_walk *w = walk_of(p);
 

@@ -51,20 +51,20 @@ struct upt_tuple {
 };
 
 /* Kernel's IPS_* status bits, same values (conntrack -L prints from them). */
-#define UPT_IPS_EXPECTED     (1u << 0)
-#define UPT_IPS_SEEN_REPLY   (1u << 1)
-#define UPT_IPS_ASSURED      (1u << 2)
-#define UPT_IPS_CONFIRMED    (1u << 3)
-#define UPT_IPS_SRC_NAT      (1u << 4)
-#define UPT_IPS_DST_NAT      (1u << 5)
-#define UPT_IPS_SEQ_ADJUST   (1u << 6)
-#define UPT_IPS_SRC_NAT_DONE (1u << 7)
-#define UPT_IPS_DST_NAT_DONE (1u << 8)
-#define UPT_IPS_DYING        (1u << 9)
+#define UPT_IPS_EXPECTED      (1u << 0)
+#define UPT_IPS_SEEN_REPLY    (1u << 1)
+#define UPT_IPS_ASSURED	      (1u << 2)
+#define UPT_IPS_CONFIRMED     (1u << 3)
+#define UPT_IPS_SRC_NAT	      (1u << 4)
+#define UPT_IPS_DST_NAT	      (1u << 5)
+#define UPT_IPS_SEQ_ADJUST    (1u << 6)
+#define UPT_IPS_SRC_NAT_DONE  (1u << 7)
+#define UPT_IPS_DST_NAT_DONE  (1u << 8)
+#define UPT_IPS_DYING	      (1u << 9)
 #define UPT_IPS_FIXED_TIMEOUT (1u << 10)
-#define UPT_IPS_TEMPLATE     (1u << 11)
-#define UPT_IPS_UNTRACKED    (1u << 12)
-#define UPT_IPS_NAT_MASK     (UPT_IPS_SRC_NAT | UPT_IPS_DST_NAT)
+#define UPT_IPS_TEMPLATE      (1u << 11)
+#define UPT_IPS_UNTRACKED     (1u << 12)
+#define UPT_IPS_NAT_MASK      (UPT_IPS_SRC_NAT | UPT_IPS_DST_NAT)
 #define UPT_IPS_NAT_DONE_MASK (UPT_IPS_SRC_NAT_DONE | UPT_IPS_DST_NAT_DONE)
 
 /* What the rules see (enum ip_conntrack_info, plus the no-entry cases). */
@@ -74,7 +74,7 @@ enum upt_ctinfo {
 	UPT_CTINFO_NEW = 2,
 	UPT_CTINFO_ESTABLISHED_REPLY = 3,
 	UPT_CTINFO_RELATED_REPLY = 4,
-	UPT_CTINFO_INVALID = 5,   /* no entry: the tracker refused the packet */
+	UPT_CTINFO_INVALID = 5,	  /* no entry: the tracker refused the packet */
 	UPT_CTINFO_UNTRACKED = 6, /* NOTRACK / CT --notrack in raw */
 };
 
@@ -99,7 +99,7 @@ struct upt_ct_tcp_dir {
 	uint32_t td_maxend; /* max of ack + max(win, 1) */
 	uint32_t td_maxwin; /* max(win) */
 	uint8_t td_scale;   /* window scale factor */
-	uint8_t flags;      /* IP_CT_TCP_FLAG_* */
+	uint8_t flags;	    /* IP_CT_TCP_FLAG_* */
 	uint16_t pad;
 	uint32_t td_maxack; /* max of ack seen (RST sequence check; MAXACK_SET flag) */
 };
@@ -108,7 +108,7 @@ struct upt_ct_tcp {
 	struct upt_ct_tcp_dir seen[2];
 	uint32_t last_seq, last_ack, last_end;
 	uint16_t last_win;
-	uint8_t state;       /* enum upt_tcp_state */
+	uint8_t state; /* enum upt_tcp_state */
 	uint8_t last_dir;
 	uint8_t retrans;
 	uint8_t last_index;
@@ -122,10 +122,10 @@ struct upt_ct_tcp {
  */
 struct upt_ct {
 	struct upt_tuple tuple[2]; /* [UPT_CT_DIR_ORIGINAL], [UPT_CT_DIR_REPLY] */
-	uint64_t expires;          /* absolute, caller's clock, ns */
-	uint32_t status;           /* UPT_IPS_* */
-	uint32_t mark;             /* ctmark (CONNMARK) */
-	uint32_t id;               /* stable id for listings */
+	uint64_t expires;	   /* absolute, caller's clock, ns */
+	uint32_t status;	   /* UPT_IPS_* */
+	uint32_t mark;		   /* ctmark (CONNMARK) */
+	uint32_t id;		   /* stable id for listings */
 	union {
 		struct upt_ct_tcp tcp;
 		struct {
@@ -135,18 +135,18 @@ struct upt_ct {
 			uint32_t timeout, stream_timeout; /* GRE: seconds, fixed at creation */
 		} gre;
 	} proto;
-	uint32_t pool_next;        /* pool free list; table-private */
-	uint8_t in_hash;           /* table-private */
+	uint32_t pool_next; /* pool free list; table-private */
+	uint8_t in_hash;    /* table-private */
 	uint8_t pad[3];
 };
 
 /* Default timeouts, seconds (kernel defaults). */
-#define UPT_CT_TIMEOUT_UDP         30
-#define UPT_CT_TIMEOUT_UDP_STREAM  120
-#define UPT_CT_TIMEOUT_ICMP        30
-#define UPT_CT_TIMEOUT_GENERIC     600
+#define UPT_CT_TIMEOUT_UDP	  30
+#define UPT_CT_TIMEOUT_UDP_STREAM 120
+#define UPT_CT_TIMEOUT_ICMP	  30
+#define UPT_CT_TIMEOUT_GENERIC	  600
 extern const uint32_t upt_tcp_timeouts[UPT_TCP_STATE__COUNT]; /* seconds */
-const char *upt_tcp_state_name(unsigned state); /* "ESTABLISHED", ... */
+const char *upt_tcp_state_name(unsigned state);		      /* "ESTABLISHED", ... */
 
 struct upt_ct_stats {
 	uint64_t found, new_, invalid, insert, insert_failed, drop, early_drop, expired;
@@ -190,12 +190,12 @@ void upt_ct_table_destroy(struct upt_ct_table *t);
 
 /* The packet's conntrack verdict. */
 struct upt_ct_result {
-	struct upt_ct *ct;     /* NULL when INVALID/UNTRACKED */
-	uint8_t dir;           /* enum upt_ct_dir of this packet */
-	uint8_t ctinfo;        /* enum upt_ctinfo */
-	bool is_new;           /* ct is unconfirmed and was created by this packet */
+	struct upt_ct *ct; /* NULL when INVALID/UNTRACKED */
+	uint8_t dir;	   /* enum upt_ct_dir of this packet */
+	uint8_t ctinfo;	   /* enum upt_ctinfo */
+	bool is_new;	   /* ct is unconfirmed and was created by this packet */
 	uint8_t pad;
-	uint16_t drop_reason;  /* nonzero: the tracker wants the packet dropped */
+	uint16_t drop_reason; /* nonzero: the tracker wants the packet dropped */
 };
 
 /*
@@ -264,7 +264,7 @@ uint32_t upt_ct_timeout_left(const struct upt_ct *ct, uint64_t now);
  */
 struct upt_ct_acct {
 	uint64_t packets[2], bytes[2]; /* [enum upt_ct_dir] */
-	uint32_t id;                   /* upt_ct.id of the owner; 0: no counters */
+	uint32_t id;		       /* upt_ct.id of the owner; 0: no counters */
 	uint32_t pad;
 };
 /* 0, or -ENOMEM. Not on the packet path. */
@@ -287,7 +287,7 @@ int upt_ct_format_proc_acct(const struct upt_ct *ct, const struct upt_ct_acct *a
 #define UPT_CT_LABEL_BITS 128
 struct upt_ct_labels {
 	uint32_t bits[UPT_CT_LABEL_BITS / 32]; /* bit n: word n / 32, bit n % 32 */
-	uint32_t id;                           /* upt_ct.id of the owner; 0: none */
+	uint32_t id;			       /* upt_ct.id of the owner; 0: none */
 };
 /* 0, or -ENOMEM. Not on the packet path. */
 int upt_ct_labels_enable(struct upt_ct_table *t);

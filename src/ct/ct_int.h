@@ -73,7 +73,7 @@ struct upt_ct_table {
 	uint64_t now_seen;	/* latest `now` passed in (for the clock-less lookups) */
 	uint64_t key[2];	/* SipHash key */
 	struct upt_ct_stats stats;
-	struct upt_ct_acct *acct; /* NULL until upt_ct_acct_enable(); indexed like pool */
+	struct upt_ct_acct *acct;     /* NULL until upt_ct_acct_enable(); indexed like pool */
 	struct upt_ct_labels *labels; /* NULL until upt_ct_labels_enable(); indexed like pool */
 	struct upt_ct_sysctl sys;
 };

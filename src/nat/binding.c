@@ -50,13 +50,13 @@
 #include "nat/srcmap.h"
 #include "pkt/pkt.h"
 
-#define NAT_MAX_ATTEMPTS    128
-#define NAT_HARDER_THRESH   (NAT_MAX_ATTEMPTS / 4)
-#define NAT_KNOWN_FLAGS     0x7fu /* UPT_NAT_RANGE_MAP_IPS .. UPT_NAT_RANGE_NETMAP */
-#define IPPROTO_DCCP_       33
-#define IPPROTO_GRE_        47
-#define IPPROTO_ICMPV6_     58
-#define IPPROTO_SCTP_       132
+#define NAT_MAX_ATTEMPTS  128
+#define NAT_HARDER_THRESH (NAT_MAX_ATTEMPTS / 4)
+#define NAT_KNOWN_FLAGS	  0x7fu /* UPT_NAT_RANGE_MAP_IPS .. UPT_NAT_RANGE_NETMAP */
+#define IPPROTO_DCCP_	  33
+#define IPPROTO_GRE_	  47
+#define IPPROTO_ICMPV6_	  58
+#define IPPROTO_SCTP_	  132
 
 static bool has_ports(uint8_t proto)
 {
@@ -130,8 +130,7 @@ static bool used_tuple_new(const struct upt_nat_env *env, const struct upt_tuple
 	}
 	if (other->status & uses_nat)
 		return true;
-	return !upt_tuple_eq(&other->tuple[UPT_CT_DIR_ORIGINAL],
-			     &ignored->tuple[UPT_CT_DIR_REPLY]);
+	return !upt_tuple_eq(&other->tuple[UPT_CT_DIR_ORIGINAL], &ignored->tuple[UPT_CT_DIR_REPLY]);
 }
 
 /* nf_nat_may_kill: a closing SNATed entry nobody pinned. */
@@ -219,8 +218,8 @@ static int appropriate_src_visit(struct upt_ct *ct, void *arg)
 	/* The kernel's bysource hash holds exactly the entries with a SRC binding. */
 	if (!(ct->status & UPT_IPS_SRC_NAT_DONE))
 		return 0;
-	if (t->proto != a->orig->proto || t->src != a->orig->src ||
-	    t->sport != a->orig->sport || t->zone != a->orig->zone)
+	if (t->proto != a->orig->proto || t->src != a->orig->src || t->sport != a->orig->sport ||
+	    t->zone != a->orig->zone)
 		return 0;
 	/* Its source as mapped, with our destination. */
 	upt_tuple_invert(&ct->tuple[UPT_CT_DIR_REPLY], a->result);
@@ -243,7 +242,7 @@ static int appropriate_src_visit(struct upt_ct *ct, void *arg)
 static bool find_appropriate_src(const struct upt_nat_env *env, const struct upt_tuple *orig,
 				 struct upt_tuple *result, const struct upt_nat_range *range)
 {
-	struct appropriate_src a = { .orig = orig, .range = range, .result = result };
+	struct appropriate_src a = {.orig = orig, .range = range, .result = result};
 
 	if (env->srcmap && upt_nat_srcmap_lookup(env->srcmap, orig, appropriate_src_visit, &a) >= 0)
 		return a.found;
@@ -256,7 +255,7 @@ static void find_best_ips(struct upt_tuple *t, const struct upt_nat_range *r,
 			  enum upt_nat_manip manip)
 {
 	uint32_t *var = manip == UPT_NAT_MANIP_SRC ? &t->src : &t->dst;
-	uint32_t key[4] = { addr_raw(t->src), 0, 0, 0 }; /* union nf_inet_addr: 4 words */
+	uint32_t key[4] = {addr_raw(t->src), 0, 0, 0}; /* union nf_inet_addr: 4 words */
 	uint32_t j, dist;
 
 	if (!(r->flags & UPT_NAT_RANGE_MAP_IPS))
@@ -423,16 +422,15 @@ int upt_nat_setup(const struct upt_nat_env *env, struct upt_ct *ct,
 	return 0;
 }
 
-int upt_nat_null_binding(const struct upt_nat_env *env, struct upt_ct *ct,
-			 enum upt_nat_manip manip)
+int upt_nat_null_binding(const struct upt_nat_env *env, struct upt_ct *ct, enum upt_nat_manip manip)
 {
-	struct upt_nat_range range = { .flags = UPT_NAT_RANGE_MAP_IPS };
+	struct upt_nat_range range = {.flags = UPT_NAT_RANGE_MAP_IPS};
 
 	if (!ct)
 		return -EINVAL;
 	/* The address as it is now: read from REPLY in case a manip already happened. */
 	range.min_addr = range.max_addr = manip == UPT_NAT_MANIP_SRC
-						  ? ct->tuple[UPT_CT_DIR_REPLY].dst
-						  : ct->tuple[UPT_CT_DIR_REPLY].src;
+					      ? ct->tuple[UPT_CT_DIR_REPLY].dst
+					      : ct->tuple[UPT_CT_DIR_REPLY].src;
 	return upt_nat_setup(env, ct, &range, manip);
 }

@@ -44,7 +44,7 @@ static void endpoint(struct out *o, uint8_t proto, uint32_t addr, uint16_t port,
 
 int upt_nat_format(const struct upt_ct *ct, char *buf, size_t len)
 {
-	struct out o = { .buf = buf, .len = len, .need = 0 };
+	struct out o = {.buf = buf, .len = len, .need = 0};
 	const struct upt_tuple *orig, *reply;
 
 	if (buf && len)
@@ -55,7 +55,8 @@ int upt_nat_format(const struct upt_ct *ct, char *buf, size_t len)
 	}
 	orig = &ct->tuple[UPT_CT_DIR_ORIGINAL];
 	reply = &ct->tuple[UPT_CT_DIR_REPLY];
-	/* The reply's source is where the original really went, its destination who really sent it. */
+	/* The reply's source is where the original really went, its destination who really sent it.
+	 */
 	if (ct->status & UPT_IPS_DST_NAT) {
 		put(&o, "DNAT ");
 		endpoint(&o, orig->proto, orig->dst, orig->dport, false);

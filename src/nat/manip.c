@@ -38,8 +38,7 @@ static uint32_t status_bit(enum upt_ct_dir dir, enum upt_nat_manip manip)
 }
 
 /* l4proto_manip_pkt for the packet's own transport header. */
-static bool manip_l4(struct upt_pdesc *d, const struct upt_tuple *target,
-		     enum upt_nat_manip manip)
+static bool manip_l4(struct upt_pdesc *d, const struct upt_tuple *target, enum upt_nat_manip manip)
 {
 	/* Later fragments carry no transport header. */
 	if (d->frag_off & UPT_IP_OFFMASK)
@@ -151,8 +150,8 @@ static bool icmp_csum_ok(const struct upt_pdesc *d)
 bool upt_nat_icmp_reply_translation(struct upt_ct *ct, enum upt_ct_dir dir,
 				    enum upt_nat_manip manip, struct upt_pdesc *d)
 {
-	enum upt_nat_manip inner_manip = manip == UPT_NAT_MANIP_SRC ? UPT_NAT_MANIP_DST
-								     : UPT_NAT_MANIP_SRC;
+	enum upt_nat_manip inner_manip =
+	    manip == UPT_NAT_MANIP_SRC ? UPT_NAT_MANIP_DST : UPT_NAT_MANIP_SRC;
 	struct upt_tuple target;
 
 	if (!ct || !d || d->l2_kind != UPT_L2_IPV4 || d->proto != UPT_IPPROTO_ICMP)

@@ -30,14 +30,14 @@ struct upt_pdesc;
 enum upt_nat_manip { UPT_NAT_MANIP_SRC = 0, UPT_NAT_MANIP_DST = 1 };
 
 /* Range flags: the kernel's NF_NAT_RANGE_* values. */
-#define UPT_NAT_RANGE_MAP_IPS            (1u << 0)
-#define UPT_NAT_RANGE_PROTO_SPECIFIED    (1u << 1)
-#define UPT_NAT_RANGE_PROTO_RANDOM       (1u << 2)
-#define UPT_NAT_RANGE_PERSISTENT         (1u << 3)
+#define UPT_NAT_RANGE_MAP_IPS		 (1u << 0)
+#define UPT_NAT_RANGE_PROTO_SPECIFIED	 (1u << 1)
+#define UPT_NAT_RANGE_PROTO_RANDOM	 (1u << 2)
+#define UPT_NAT_RANGE_PERSISTENT	 (1u << 3)
 #define UPT_NAT_RANGE_PROTO_RANDOM_FULLY (1u << 4)
-#define UPT_NAT_RANGE_PROTO_OFFSET       (1u << 5)
-#define UPT_NAT_RANGE_NETMAP             (1u << 6)
-#define UPT_NAT_RANGE_PROTO_RANDOM_ALL \
+#define UPT_NAT_RANGE_PROTO_OFFSET	 (1u << 5)
+#define UPT_NAT_RANGE_NETMAP		 (1u << 6)
+#define UPT_NAT_RANGE_PROTO_RANDOM_ALL                                                             \
 	(UPT_NAT_RANGE_PROTO_RANDOM | UPT_NAT_RANGE_PROTO_RANDOM_FULLY)
 
 /* struct nf_nat_range2, host byte order. */
@@ -45,7 +45,7 @@ struct upt_nat_range {
 	uint32_t flags;
 	uint32_t min_addr, max_addr;
 	uint16_t min_port, max_port; /* ICMP: echo id range */
-	uint16_t base_port;          /* PROTO_OFFSET only */
+	uint16_t base_port;	     /* PROTO_OFFSET only */
 };
 
 struct upt_nat_srcmap;
@@ -64,8 +64,7 @@ struct upt_nat_env {
 };
 
 /* The by-source index, sized like the conntrack table; key: the engine's secret. */
-int upt_nat_srcmap_create(uint32_t max_entries, const uint64_t key[2],
-			  struct upt_nat_srcmap **out);
+int upt_nat_srcmap_create(uint32_t max_entries, const uint64_t key[2], struct upt_nat_srcmap **out);
 void upt_nat_srcmap_destroy(struct upt_nat_srcmap *m);
 
 /*

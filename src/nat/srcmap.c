@@ -35,8 +35,7 @@ struct upt_nat_srcmap {
 	uint64_t key[2];
 };
 
-int upt_nat_srcmap_create(uint32_t max_entries, const uint64_t key[2],
-			  struct upt_nat_srcmap **out)
+int upt_nat_srcmap_create(uint32_t max_entries, const uint64_t key[2], struct upt_nat_srcmap **out)
 {
 	struct upt_nat_srcmap *m;
 	uint32_t n = 16;

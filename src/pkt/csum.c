@@ -78,8 +78,8 @@ uint16_t upt_csum_update32(uint16_t csum, uint32_t old, uint32_t new_)
 {
 	uint32_t sum = (uint16_t)~csum;
 
-	sum += (uint16_t)~(old >> 16);
-	sum += (uint16_t)~(old & 0xffffu);
+	sum += (uint16_t) ~(old >> 16);
+	sum += (uint16_t) ~(old & 0xffffu);
 	sum += new_ >> 16;
 	sum += new_ & 0xffffu;
 	return (uint16_t)~fold16(sum);

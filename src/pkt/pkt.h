@@ -24,19 +24,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UPT_ETH_ALEN     6
-#define UPT_ETH_HLEN     14
-#define UPT_VLAN_HLEN    4
-#define UPT_ETH_P_IP     0x0800
-#define UPT_ETH_P_ARP    0x0806
-#define UPT_ETH_P_8021Q  0x8100
+#define UPT_ETH_ALEN	6
+#define UPT_ETH_HLEN	14
+#define UPT_VLAN_HLEN	4
+#define UPT_ETH_P_IP	0x0800
+#define UPT_ETH_P_ARP	0x0806
+#define UPT_ETH_P_8021Q 0x8100
 
 #define UPT_IPPROTO_ICMP 1
-#define UPT_IPPROTO_TCP  6
-#define UPT_IPPROTO_UDP  17
+#define UPT_IPPROTO_TCP	 6
+#define UPT_IPPROTO_UDP	 17
 
-#define UPT_IP_DF     0x4000
-#define UPT_IP_MF     0x2000
+#define UPT_IP_DF      0x4000
+#define UPT_IP_MF      0x2000
 #define UPT_IP_OFFMASK 0x1fff
 
 /* TCP flag bits, as in the header's 13th byte. */
@@ -50,19 +50,19 @@
 #define UPT_TCP_CWR 0x80
 
 /* ICMP types the engine cares about. */
-#define UPT_ICMP_ECHOREPLY      0
-#define UPT_ICMP_DEST_UNREACH   3
-#define UPT_ICMP_SOURCE_QUENCH  4
-#define UPT_ICMP_REDIRECT       5
-#define UPT_ICMP_ECHO           8
-#define UPT_ICMP_TIME_EXCEEDED  11
-#define UPT_ICMP_PARAMETERPROB  12
-#define UPT_ICMP_TIMESTAMP      13
+#define UPT_ICMP_ECHOREPLY	0
+#define UPT_ICMP_DEST_UNREACH	3
+#define UPT_ICMP_SOURCE_QUENCH	4
+#define UPT_ICMP_REDIRECT	5
+#define UPT_ICMP_ECHO		8
+#define UPT_ICMP_TIME_EXCEEDED	11
+#define UPT_ICMP_PARAMETERPROB	12
+#define UPT_ICMP_TIMESTAMP	13
 #define UPT_ICMP_TIMESTAMPREPLY 14
-#define UPT_ICMP_INFO_REQUEST   15
-#define UPT_ICMP_INFO_REPLY     16
-#define UPT_ICMP_ADDRESS        17
-#define UPT_ICMP_ADDRESSREPLY   18
+#define UPT_ICMP_INFO_REQUEST	15
+#define UPT_ICMP_INFO_REPLY	16
+#define UPT_ICMP_ADDRESS	17
+#define UPT_ICMP_ADDRESSREPLY	18
 
 /* Query types whose identifier the tuple tracks (icmp_manip_pkt, icmp_pkt_to_tuple). */
 static inline bool upt_icmp_has_id(uint8_t type)
@@ -108,9 +108,9 @@ struct upt_arp_desc {
 
 /* Header of the packet an ICMP error quotes (only when icmp_is_error). */
 struct upt_inner_desc {
-	uint16_t l3_off;  /* offset of the quoted IPv4 header in the frame */
-	uint16_t l3_len;  /* its IHL * 4 */
-	uint16_t l4_off;  /* offset of its transport header in the frame */
+	uint16_t l3_off;   /* offset of the quoted IPv4 header in the frame */
+	uint16_t l3_len;   /* its IHL * 4 */
+	uint16_t l4_off;   /* offset of its transport header in the frame */
 	uint16_t l4_avail; /* bytes of transport header present in the frame */
 	uint32_t saddr, daddr;
 	uint16_t sport, dport; /* ports; for quoted ICMP: id / (type << 8 | code) */
@@ -122,12 +122,12 @@ struct upt_inner_desc {
 };
 
 struct upt_pdesc {
-	uint8_t *frame;     /* first byte of the Ethernet header (or IP, for local output) */
+	uint8_t *frame;	    /* first byte of the Ethernet header (or IP, for local output) */
 	uint32_t frame_len; /* bytes valid at frame */
 	uint16_t l2_len;    /* 14, 18 with a VLAN tag, 0 for local output */
 	uint16_t vlan_tci;  /* when has_vlan */
 	bool has_vlan;
-	uint8_t l2_kind;    /* enum upt_l2_kind */
+	uint8_t l2_kind; /* enum upt_l2_kind */
 
 	union {
 		struct upt_arp_desc arp;
@@ -140,11 +140,11 @@ struct upt_pdesc {
 			uint8_t proto, tos, ttl;
 			bool is_fragment; /* MF set or offset != 0 */
 
-			bool l4_ok;       /* transport header complete (and not a later fragment):
-					   * TCP 20 bytes and 20 <= doff <= l4_len, UDP 8, ICMP 8
-					   * for every type; other protocols: always */
-			uint16_t l4_off;  /* offset of the transport header in the frame */
-			uint16_t l4_len;  /* ip_len - l3_len: transport header + payload */
+			bool l4_ok;	 /* transport header complete (and not a later fragment):
+					  * TCP 20 bytes and 20 <= doff <= l4_len, UDP 8, ICMP 8
+					  * for every type; other protocols: always */
+			uint16_t l4_off; /* offset of the transport header in the frame */
+			uint16_t l4_len; /* ip_len - l3_len: transport header + payload */
 			uint16_t sport, dport; /* TCP/UDP ports; ICMP: see icmp below */
 
 			uint32_t tcp_seq, tcp_ack;

@@ -36,7 +36,6 @@ static inline void pkt_wr32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-
 /* Smallest ICMP header the engine accepts: struct icmphdr, 8 bytes, for every type. */
 #define PKT_ICMP_HLEN 8
 #define PKT_UDP_HLEN  8

@@ -52,42 +52,42 @@ struct icmp_name {
 
 /* iptables' --icmp-type names (libxt_icmp / libiptc's icmp table). */
 static const struct icmp_name icmp_names[] = {
-	{0, -1, "echo-reply"},
-	{3, 0, "network-unreachable"},
-	{3, 1, "host-unreachable"},
-	{3, 2, "protocol-unreachable"},
-	{3, 3, "port-unreachable"},
-	{3, 4, "fragmentation-needed"},
-	{3, 5, "source-route-failed"},
-	{3, 6, "network-unknown"},
-	{3, 7, "host-unknown"},
-	{3, 9, "network-prohibited"},
-	{3, 10, "host-prohibited"},
-	{3, 11, "TOS-network-unreachable"},
-	{3, 12, "TOS-host-unreachable"},
-	{3, 13, "communication-prohibited"},
-	{3, 14, "host-precedence-violation"},
-	{3, 15, "precedence-cutoff"},
-	{3, -1, "destination-unreachable"},
-	{4, -1, "source-quench"},
-	{5, 0, "network-redirect"},
-	{5, 1, "host-redirect"},
-	{5, 2, "TOS-network-redirect"},
-	{5, 3, "TOS-host-redirect"},
-	{5, -1, "redirect"},
-	{8, -1, "echo-request"},
-	{9, -1, "router-advertisement"},
-	{10, -1, "router-solicitation"},
-	{11, 0, "ttl-zero-during-transit"},
-	{11, 1, "ttl-zero-during-reassembly"},
-	{11, -1, "time-exceeded"},
-	{12, 0, "ip-header-bad"},
-	{12, 1, "required-option-missing"},
-	{12, -1, "parameter-problem"},
-	{13, -1, "timestamp-request"},
-	{14, -1, "timestamp-reply"},
-	{17, -1, "address-mask-request"},
-	{18, -1, "address-mask-reply"},
+    {0, -1, "echo-reply"},
+    {3, 0, "network-unreachable"},
+    {3, 1, "host-unreachable"},
+    {3, 2, "protocol-unreachable"},
+    {3, 3, "port-unreachable"},
+    {3, 4, "fragmentation-needed"},
+    {3, 5, "source-route-failed"},
+    {3, 6, "network-unknown"},
+    {3, 7, "host-unknown"},
+    {3, 9, "network-prohibited"},
+    {3, 10, "host-prohibited"},
+    {3, 11, "TOS-network-unreachable"},
+    {3, 12, "TOS-host-unreachable"},
+    {3, 13, "communication-prohibited"},
+    {3, 14, "host-precedence-violation"},
+    {3, 15, "precedence-cutoff"},
+    {3, -1, "destination-unreachable"},
+    {4, -1, "source-quench"},
+    {5, 0, "network-redirect"},
+    {5, 1, "host-redirect"},
+    {5, 2, "TOS-network-redirect"},
+    {5, 3, "TOS-host-redirect"},
+    {5, -1, "redirect"},
+    {8, -1, "echo-request"},
+    {9, -1, "router-advertisement"},
+    {10, -1, "router-solicitation"},
+    {11, 0, "ttl-zero-during-transit"},
+    {11, 1, "ttl-zero-during-reassembly"},
+    {11, -1, "time-exceeded"},
+    {12, 0, "ip-header-bad"},
+    {12, 1, "required-option-missing"},
+    {12, -1, "parameter-problem"},
+    {13, -1, "timestamp-request"},
+    {14, -1, "timestamp-reply"},
+    {17, -1, "address-mask-request"},
+    {18, -1, "address-mask-reply"},
 };
 
 static void put_icmp_type(struct out *o, uint8_t type, uint8_t code)
@@ -137,8 +137,8 @@ static void put_tcp_flags(struct out *o, uint8_t flags)
 		uint8_t bit;
 		char c;
 	} order[] = {
-		{UPT_TCP_FIN, 'F'}, {UPT_TCP_SYN, 'S'}, {UPT_TCP_RST, 'R'}, {UPT_TCP_PSH, 'P'},
-		{UPT_TCP_ACK, '.'}, {UPT_TCP_URG, 'U'}, {UPT_TCP_ECE, 'E'}, {UPT_TCP_CWR, 'W'},
+	    {UPT_TCP_FIN, 'F'}, {UPT_TCP_SYN, 'S'}, {UPT_TCP_RST, 'R'}, {UPT_TCP_PSH, 'P'},
+	    {UPT_TCP_ACK, '.'}, {UPT_TCP_URG, 'U'}, {UPT_TCP_ECE, 'E'}, {UPT_TCP_CWR, 'W'},
 	};
 	size_t i;
 
@@ -164,8 +164,7 @@ static void put_inner(struct out *o, const struct upt_pdesc *d)
 	put_proto(o, in->proto);
 	upt_ip_str(in->saddr, a);
 	upt_ip_str(in->daddr, b);
-	if (in->ports_ok &&
-	    (in->proto == UPT_IPPROTO_TCP || in->proto == UPT_IPPROTO_UDP))
+	if (in->ports_ok && (in->proto == UPT_IPPROTO_TCP || in->proto == UPT_IPPROTO_UDP))
 		put(o, " %s:%u > %s:%u]", a, in->sport, b, in->dport);
 	else if (in->ports_ok && in->proto == UPT_IPPROTO_ICMP)
 		put(o, " %s > %s type %u code %u id %u]", a, b, in->dport >> 8, in->dport & 0xff,

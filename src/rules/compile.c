@@ -153,8 +153,8 @@ int upt_table_validate(const struct upt_table_model *tm, enum upt_table t, uint3
 				uint32_t bad = m->hooks ? hooks[i] & ~m->hooks : 0;
 				if (bad) {
 					snprintf(msg, sizeof(msg),
-						 "Invalid argument; match %s not valid in %s", m->name,
-						 hooks_text(bad, buf, sizeof(buf)));
+						 "Invalid argument; match %s not valid in %s",
+						 m->name, hooks_text(bad, buf, sizeof(buf)));
 					rc = verr(&vs, r, c->name, msg);
 					goto out;
 				}
@@ -162,7 +162,8 @@ int upt_table_validate(const struct upt_table_model *tm, enum upt_table t, uint3
 					char why[96] = "";
 					int krc = m->kcheck(r->matches[k].data, why, sizeof(why));
 					if (krc < 0) {
-						snprintf(msg, sizeof(msg), "%s; %s", strerror(-krc), why);
+						snprintf(msg, sizeof(msg), "%s; %s", strerror(-krc),
+							 why);
 						rc = verr(&vs, r, c->name, msg);
 						goto out;
 					}
@@ -181,8 +182,9 @@ int upt_table_validate(const struct upt_table_model *tm, enum upt_table t, uint3
 				goto out;
 			}
 			if (bad) {
-				snprintf(msg, sizeof(msg), "Invalid argument; target %s not valid in %s",
-					 tg->name, hooks_text(bad, buf, sizeof(buf)));
+				snprintf(msg, sizeof(msg),
+					 "Invalid argument; target %s not valid in %s", tg->name,
+					 hooks_text(bad, buf, sizeof(buf)));
 				rc = verr(&vs, r, c->name, msg);
 				goto out;
 			}
@@ -316,7 +318,7 @@ static int compile_table(const struct upt_table_model *tm, struct upt_ctable *ct
 				for (unsigned k = 0; k < r->nmatches; k++) {
 					e->matches[k].ops = r->matches[k].ops;
 					e->matches[k].data =
-						dup_data(r->matches[k].data, r->matches[k].ops->size);
+					    dup_data(r->matches[k].data, r->matches[k].ops->size);
 					if (!e->matches[k].data)
 						goto out;
 					e->nmatches = (uint16_t)(k + 1);
@@ -331,7 +333,8 @@ static int compile_table(const struct upt_table_model *tm, struct upt_ctable *ct
 			if (r->tkind == UPT_RT_JUMP || r->tkind == UPT_RT_GOTO) {
 				int di = upt_table_chain_index(tm, r->chain);
 				if (di < 0) {
-					snprintf(err, errlen, "Chain '%s' does not exist", r->chain);
+					snprintf(err, errlen, "Chain '%s' does not exist",
+						 r->chain);
 					rc = -ENOENT;
 					goto out;
 				}
@@ -367,18 +370,21 @@ static void link_shared(struct upt_ruleset *set)
 			for (unsigned k = 0; k < e->nmatches; k++) {
 				const struct upt_match_ops *ops = e->matches[k].ops;
 				const char *key = ops->share && ops->share_key
-							  ? ops->share_key(e->matches[k].data)
-							  : NULL;
+						      ? ops->share_key(e->matches[k].data)
+						      : NULL;
 				void *owner = NULL;
 				if (!key || !key[0])
 					continue;
 				for (int t2 = 0; t2 <= t && !owner; t2++)
-					for (uint32_t i2 = 0; i2 < set->t[t2].nentries && !owner; i2++) {
+					for (uint32_t i2 = 0; i2 < set->t[t2].nentries && !owner;
+					     i2++) {
 						struct upt_centry *o = &set->t[t2].e[i2];
-						for (unsigned k2 = 0; k2 < o->nmatches && !owner; k2++)
+						for (unsigned k2 = 0; k2 < o->nmatches && !owner;
+						     k2++)
 							if (o->matches[k2].ops == ops &&
-							    strcmp(ops->share_key(o->matches[k2].data),
-								   key) == 0)
+							    strcmp(
+								ops->share_key(o->matches[k2].data),
+								key) == 0)
 								owner = o->matches[k2].data;
 					}
 				ops->share(e->matches[k].data, owner);
@@ -485,13 +491,14 @@ static void flushed_scan(struct flushed *f, const char *text, size_t len)
 			bool builtin = false;
 			for (int h = 0; h < UPT_HOOK__COUNT; h++) {
 				const char *b = upt_rules_hook_chain_name((enum upt_hook)h);
-				if (strlen(b) == (size_t)(w - q - 1) && !strncmp(b, q + 1, strlen(b)))
+				if (strlen(b) == (size_t)(w - q - 1) &&
+				    !strncmp(b, q + 1, strlen(b)))
 					builtin = true;
 			}
 			if (!builtin)
 				flushed_add(f, table, q + 1, (size_t)(w - q - 1));
-		} else if ((q + 2 <= eol && !strncmp(q, "-F", 2) && (q + 2 == eol || q[2] == ' ' ||
-								   q[2] == '\t' || q[2] == '\r')) ||
+		} else if ((q + 2 <= eol && !strncmp(q, "-F", 2) &&
+			    (q + 2 == eol || q[2] == ' ' || q[2] == '\t' || q[2] == '\r')) ||
 			   (q + 7 <= eol && !strncmp(q, "--flush", 7))) {
 			q += q[1] == '-' ? 7 : 2;
 			while (q < eol && (*q == ' ' || *q == '\t'))
@@ -560,8 +567,8 @@ void upt_ruleset_keep_rules(struct upt_ruleset *next, const struct upt_ruleset *
 	}
 }
 
-int upt_ruleset_compile(const struct upt_rules *rs, uint64_t generation,
-			struct upt_ruleset **out, char *err, size_t errlen)
+int upt_ruleset_compile(const struct upt_rules *rs, uint64_t generation, struct upt_ruleset **out,
+			char *err, size_t errlen)
 {
 	char errbuf[8];
 	struct upt_ruleset *set = calloc(1, sizeof(*set));

@@ -45,16 +45,15 @@ static bool ip_match(const struct upt_centry *e, const struct upt_xt_pkt *p)
 		return false;
 	if ((((d->daddr & ip->dmsk) != ip->dst)) != !!(inv & UPT_INV_DSTIP))
 		return false;
-	if (ip->iniface[0] &&
-	    !iface_match(p->in_name, ip->iniface, e->in_cmp, e->in_wild) != !!(inv & UPT_INV_VIA_IN))
+	if (ip->iniface[0] && !iface_match(p->in_name, ip->iniface, e->in_cmp, e->in_wild) !=
+				  !!(inv & UPT_INV_VIA_IN))
 		return false;
 	if (ip->outiface[0] && !iface_match(p->out_name, ip->outiface, e->out_cmp, e->out_wild) !=
-				       !!(inv & UPT_INV_VIA_OUT))
+				   !!(inv & UPT_INV_VIA_OUT))
 		return false;
 	if (ip->proto && (d->proto != ip->proto) != !!(inv & UPT_INV_PROTO))
 		return false;
-	if ((ip->flags & UPT_IPF_FRAG) &&
-	    !(d->frag_off & UPT_IP_OFFMASK) != !!(inv & UPT_INV_FRAG))
+	if ((ip->flags & UPT_IPF_FRAG) && !(d->frag_off & UPT_IP_OFFMASK) != !!(inv & UPT_INV_FRAG))
 		return false;
 	return true;
 }

@@ -42,53 +42,54 @@ struct upt_engine;
 /* Per-packet context for matches and targets (the kernel's xt_action_param + skb). */
 struct upt_xt_pkt {
 	struct upt_pdesc *d;
-	struct upt_ct *ct;     /* NULL: INVALID or UNTRACKED (see ctinfo) */
-	uint8_t ctinfo;        /* enum upt_ctinfo */
-	uint8_t ctdir;         /* enum upt_ct_dir */
-	uint8_t hook;          /* enum upt_hook */
-	uint8_t table;         /* enum upt_table */
-	uint32_t in_ifindex;   /* 0: none (OUTPUT) */
-	uint32_t out_ifindex;  /* 0: not yet known (PREROUTING, INPUT) */
-	const char *in_name;   /* "" when none */
-	const char *out_name;  /* "" when none */
-	uint32_t mark;         /* skb->mark; MARK writes it */
-	uint32_t priority;     /* skb->priority; CLASSIFY writes it.  Nothing reads it yet: the
-				* engine has no qdisc (a gateway without tc classes) */
-	uint32_t cpu;          /* -m cpu: the processing CPU; 0, the engine runs on the caller's
-				* thread and has no CPU of its own unless the caller sets one */
+	struct upt_ct *ct;    /* NULL: INVALID or UNTRACKED (see ctinfo) */
+	uint8_t ctinfo;	      /* enum upt_ctinfo */
+	uint8_t ctdir;	      /* enum upt_ct_dir */
+	uint8_t hook;	      /* enum upt_hook */
+	uint8_t table;	      /* enum upt_table */
+	uint32_t in_ifindex;  /* 0: none (OUTPUT) */
+	uint32_t out_ifindex; /* 0: not yet known (PREROUTING, INPUT) */
+	const char *in_name;  /* "" when none */
+	const char *out_name; /* "" when none */
+	uint32_t mark;	      /* skb->mark; MARK writes it */
+	uint32_t priority;    /* skb->priority; CLASSIFY writes it.  Nothing reads it yet: the
+			       * engine has no qdisc (a gateway without tc classes) */
+	uint32_t cpu;	      /* -m cpu: the processing CPU; 0, the engine runs on the caller's
+			       * thread and has no CPU of its own unless the caller sets one */
 	uint64_t now;
-	bool hotdrop;          /* a match asks for the packet to be dropped */
-	bool untrack;          /* raw table NOTRACK / CT --notrack asked for this */
-	bool nftrace;          /* raw table TRACE marked the packet (skb->nf_trace); not yet used by the core */
-	uint16_t zone;         /* conntrack zone for the lookup (raw table CT --zone); 0 default */
-	bool zone_mark;        /* CT --zone mark: the zone is the low 16 bits of mark at lookup */
-	bool ct_tmpl;          /* a CT target ran: later CT/NOTRACK targets do nothing (kernel) */
-	uint16_t drop_reason;  /* set by a target that drops (REJECT) */
+	bool hotdrop; /* a match asks for the packet to be dropped */
+	bool untrack; /* raw table NOTRACK / CT --notrack asked for this */
+	bool nftrace; /* raw table TRACE marked the packet (skb->nf_trace); not yet used by the core
+		       */
+	uint16_t zone;	      /* conntrack zone for the lookup (raw table CT --zone); 0 default */
+	bool zone_mark;	      /* CT --zone mark: the zone is the low 16 bits of mark at lookup */
+	bool ct_tmpl;	      /* a CT target ran: later CT/NOTRACK targets do nothing (kernel) */
+	uint16_t drop_reason; /* set by a target that drops (REJECT) */
 	struct upt_engine *eng;
-	uint32_t frame_cap;    /* bytes writable from d->frame (TCPMSS grows a SYN); 0: frame_len */
+	uint32_t frame_cap; /* bytes writable from d->frame (TCPMSS grows a SYN); 0: frame_len */
 	/* Trace sink (NULL: tracing off). */
 	void (*trace)(void *ctx, const struct upt_trace_event *ev);
 	void *trace_ctx;
 };
 
 /* Option flags. */
-#define UPT_XTOPT_ARG    0x1 /* takes an argument */
+#define UPT_XTOPT_ARG	 0x1 /* takes an argument */
 #define UPT_XTOPT_INVERT 0x2 /* may be preceded by `!` */
-#define UPT_XTOPT_MULTI  0x4 /* may be given more than once */
+#define UPT_XTOPT_MULTI	 0x4 /* may be given more than once */
 
 struct upt_xt_option {
 	const char *name; /* long name without "--"; NULL ends the list */
-	uint8_t id;       /* the extension's own number, < 32 */
-	uint8_t flags;    /* UPT_XTOPT_* */
+	uint8_t id;	  /* the extension's own number, < 32 */
+	uint8_t flags;	  /* UPT_XTOPT_* */
 };
 
 /* Parser state offered to an extension's parse/check. */
 struct upt_xt_parse {
-	uint8_t table;        /* enum upt_table */
-	uint8_t proto;        /* the rule's -p (0: any) */
-	bool proto_invert;    /* -p was negated */
-	uint32_t seen;        /* bitmask of option ids already parsed for this extension */
-	uint32_t hooks;       /* hooks the chain is reachable from (bitmask), when known */
+	uint8_t table;	   /* enum upt_table */
+	uint8_t proto;	   /* the rule's -p (0: any) */
+	bool proto_invert; /* -p was negated */
+	uint32_t seen;	   /* bitmask of option ids already parsed for this extension */
+	uint32_t hooks;	   /* hooks the chain is reachable from (bitmask), when known */
 	/* Access to further words of the rule (e.g. --tcp-flags MASK COMP). */
 	int argc;
 	char *const *argv;
@@ -100,7 +101,8 @@ struct upt_xt_parse {
 /* Consume the next word of the rule; NULL (and an error) when there is none. */
 const char *upt_xt_next_arg(struct upt_xt_parse *p);
 /* Format an error message into p->err; returns -EINVAL for `return upt_xt_error(...)`. */
-int upt_xt_error(struct upt_xt_parse *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int upt_xt_error(struct upt_xt_parse *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Flags for print (-L). */
 #define UPT_XT_PRINT_NUMERIC 0x1 /* -n */
@@ -108,9 +110,9 @@ int upt_xt_error(struct upt_xt_parse *p, const char *fmt, ...) __attribute__((fo
 
 struct upt_match_ops {
 	const char *name; /* -m NAME */
-	uint16_t size;    /* bytes of parsed data */
+	uint16_t size;	  /* bytes of parsed data */
 	const struct upt_xt_option *options;
-	uint32_t hooks;   /* bitmask of allowed hooks; 0: all */
+	uint32_t hooks; /* bitmask of allowed hooks; 0: all */
 	/*
 	 * The kernel's checkentry takes a conntrack reference (nf_ct_netns_get):
 	 * while a rule uses this extension, every packet is tracked.
@@ -165,8 +167,8 @@ struct upt_target_ops {
 	const char *name; /* -j NAME */
 	uint16_t size;
 	const struct upt_xt_option *options;
-	uint32_t hooks;  /* 0: all */
-	uint32_t tables; /* bitmask of (1 << enum upt_table); 0: all */
+	uint32_t hooks;	      /* 0: all */
+	uint32_t tables;      /* bitmask of (1 << enum upt_table); 0: all */
 	bool needs_conntrack; /* as for matches */
 	/* When set, decides needs_conntrack per rule (CT --notrack takes no reference). */
 	bool (*uses_conntrack)(const void *data);
@@ -204,7 +206,7 @@ struct upt_ext_group {
 	size_t ntargets;
 };
 extern const struct upt_ext_group upt_ext_conn, upt_ext_packet, upt_ext_rate, upt_ext_proto,
-	upt_ext_misc;
+    upt_ext_misc;
 
 const struct upt_match_ops *upt_match_find(const char *name);
 /* Is this the name of an extension iptables has (implemented here or not)? */
@@ -248,8 +250,8 @@ uint32_t upt_xt_if_mtu(struct upt_xt_pkt *p, uint32_t ifindex);
 /* TCPMSS: MTU of the route towards `daddr` (lo's for a local address); 0 when no route. */
 uint32_t upt_xt_route_mtu(struct upt_xt_pkt *p, uint32_t daddr);
 /* Route types (the kernel's RTN_* numbers) that upt_xt_addr_type answers. */
-#define UPT_RTN_UNICAST   1
-#define UPT_RTN_LOCAL     2
+#define UPT_RTN_UNICAST	  1
+#define UPT_RTN_LOCAL	  2
 #define UPT_RTN_BROADCAST 3
 #define UPT_RTN_MULTICAST 5
 /*

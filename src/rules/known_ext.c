@@ -11,6 +11,8 @@
 
 #include "rules/ext.h"
 
+/* A dense name list reads better than one name a line. */
+/* clang-format off */
 static const char *const iptables_extensions[] = {
 	/* matches */
 	"addrtype", "ah", "bpf", "cgroup", "cluster", "comment", "connbytes", "connlabel",
@@ -25,6 +27,7 @@ static const char *const iptables_extensions[] = {
 	"NOTRACK", "RATEEST", "REDIRECT", "REJECT", "SECMARK", "SET", "SNAT", "SYNPROXY", "TCPMSS",
 	"TCPOPTSTRIP", "TEE", "TOS", "TPROXY", "TRACE", "TTL",
 };
+/* clang-format on */
 
 bool upt_ext_is_iptables_name(const char *name)
 {

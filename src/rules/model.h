@@ -25,12 +25,12 @@
 #define UPT_NAME_MAX 29
 
 /* Inversion flags of the ip part (the kernel's IPT_INV_* values). */
-#define UPT_INV_VIA_IN  0x01
+#define UPT_INV_VIA_IN	0x01
 #define UPT_INV_VIA_OUT 0x02
-#define UPT_INV_SRCIP   0x08
-#define UPT_INV_DSTIP   0x10
-#define UPT_INV_FRAG    0x20
-#define UPT_INV_PROTO   0x40
+#define UPT_INV_SRCIP	0x08
+#define UPT_INV_DSTIP	0x10
+#define UPT_INV_FRAG	0x20
+#define UPT_INV_PROTO	0x40
 
 /* ip.flags */
 #define UPT_IPF_FRAG 0x01
@@ -65,17 +65,17 @@ struct upt_rule {
 	struct upt_ipspec ip;
 	unsigned nmatches;
 	struct upt_rule_match *matches;
-	uint8_t tkind;                 /* enum upt_rule_tkind */
-	char chain[UPT_NAME_MAX];      /* JUMP/GOTO destination */
+	uint8_t tkind;		  /* enum upt_rule_tkind */
+	char chain[UPT_NAME_MAX]; /* JUMP/GOTO destination */
 	const struct upt_target_ops *tops;
-	void *tdata;                   /* tops->size bytes */
+	void *tdata; /* tops->size bytes */
 	uint64_t pkts, bytes;
-	uint32_t line;                 /* restore input line, for errors (0: none) */
+	uint32_t line; /* restore input line, for errors (0: none) */
 };
 
 struct upt_chain {
 	char name[UPT_NAME_MAX];
-	int8_t hook;    /* enum upt_hook for built-ins, -1 for user chains */
+	int8_t hook;	/* enum upt_hook for built-ins, -1 for user chains */
 	uint8_t policy; /* UPT_V_ACCEPT / UPT_V_DROP (built-ins) */
 	/*
 	 * Built-ins only: the chain exists in the kernel.  iptables-nft creates
@@ -124,7 +124,7 @@ int upt_rule_add_match(struct upt_rule *r, const struct upt_match_ops *ops);
 
 /* Tables and chains. */
 void upt_table_reset(struct upt_table_model *tm, enum upt_table t); /* fresh built-ins */
-void upt_table_clear(struct upt_table_model *tm);                   /* frees, not present */
+void upt_table_clear(struct upt_table_model *tm);		    /* frees, not present */
 int upt_table_copy(struct upt_table_model *dst, const struct upt_table_model *src);
 struct upt_chain *upt_table_chain(const struct upt_table_model *tm, const char *name);
 int upt_table_chain_index(const struct upt_table_model *tm, const char *name);

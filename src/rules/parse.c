@@ -43,20 +43,33 @@ static const struct {
 	uint8_t num;
 	const char *name;
 } proto_names[] = {
-	{1, "icmp"},        {2, "igmp"},         {3, "ggp"},          {4, "ipencap"},
-	{5, "st"},          {6, "tcp"},          {8, "egp"},          {9, "igp"},
-	{12, "pup"},        {17, "udp"},         {20, "hmp"},         {22, "xns-idp"},
-	{27, "rdp"},        {29, "iso-tp4"},     {33, "dccp"},        {36, "xtp"},
-	{37, "ddp"},        {38, "idpr-cmtp"},   {41, "ipv6"},        {43, "ipv6-route"},
-	{44, "ipv6-frag"},  {45, "idrp"},        {46, "rsvp"},        {47, "gre"},
-	{50, "esp"},        {51, "ah"},          {57, "skip"},        {58, "ipv6-icmp"},
-	{59, "ipv6-nonxt"}, {60, "ipv6-opts"},   {73, "rspf"},        {81, "vmtp"},
-	{88, "eigrp"},      {89, "ospf"},        {93, "ax.25"},       {94, "ipip"},
-	{97, "etherip"},    {98, "encap"},       {103, "pim"},        {108, "ipcomp"},
-	{112, "vrrp"},      {115, "l2tp"},       {124, "isis"},       {132, "sctp"},
-	{133, "fc"},        {135, "mobility-header"}, {136, "udplite"}, {137, "mpls-in-ip"},
-	{138, "manet"},     {139, "hip"},        {140, "shim6"},      {141, "wesp"},
-	{142, "rohc"},      {143, "ethernet"},
+    {1, "icmp"},	{2, "igmp"},
+    {3, "ggp"},		{4, "ipencap"},
+    {5, "st"},		{6, "tcp"},
+    {8, "egp"},		{9, "igp"},
+    {12, "pup"},	{17, "udp"},
+    {20, "hmp"},	{22, "xns-idp"},
+    {27, "rdp"},	{29, "iso-tp4"},
+    {33, "dccp"},	{36, "xtp"},
+    {37, "ddp"},	{38, "idpr-cmtp"},
+    {41, "ipv6"},	{43, "ipv6-route"},
+    {44, "ipv6-frag"},	{45, "idrp"},
+    {46, "rsvp"},	{47, "gre"},
+    {50, "esp"},	{51, "ah"},
+    {57, "skip"},	{58, "ipv6-icmp"},
+    {59, "ipv6-nonxt"}, {60, "ipv6-opts"},
+    {73, "rspf"},	{81, "vmtp"},
+    {88, "eigrp"},	{89, "ospf"},
+    {93, "ax.25"},	{94, "ipip"},
+    {97, "etherip"},	{98, "encap"},
+    {103, "pim"},	{108, "ipcomp"},
+    {112, "vrrp"},	{115, "l2tp"},
+    {124, "isis"},	{132, "sctp"},
+    {133, "fc"},	{135, "mobility-header"},
+    {136, "udplite"},	{137, "mpls-in-ip"},
+    {138, "manet"},	{139, "hip"},
+    {140, "shim6"},	{141, "wesp"},
+    {142, "rohc"},	{143, "ethernet"},
 };
 
 /* Extra names iptables accepts for -p (libxtables' xtables_chain_protos). */
@@ -64,9 +77,9 @@ static const struct {
 	uint8_t num;
 	const char *name;
 } chain_protos[] = {
-	{6, "tcp"}, {132, "sctp"}, {17, "udp"}, {136, "udplite"}, {1, "icmp"},
-	{58, "icmpv6"}, {50, "esp"}, {51, "ah"}, {135, "mh"}, {0, "all"}, {0, "ip"},
-	{58, "ipv6-icmp"}, {135, "ipv6-mh"},
+    {6, "tcp"},	    {132, "sctp"},     {17, "udp"},	 {136, "udplite"}, {1, "icmp"},
+    {58, "icmpv6"}, {50, "esp"},       {51, "ah"},	 {135, "mh"},	   {0, "all"},
+    {0, "ip"},	    {58, "ipv6-icmp"}, {135, "ipv6-mh"},
 };
 
 const char *upt_proto_name(uint8_t proto)
@@ -217,25 +230,25 @@ struct base_opt {
 };
 
 static const struct base_opt base_opts[] = {
-	{"append", 'A', ARG_REQ},        {"delete", 'D', ARG_REQ},
-	{"check", 'C', ARG_REQ},         {"insert", 'I', ARG_REQ},
-	{"replace", 'R', ARG_REQ},       {"list", 'L', ARG_OPT},
-	{"list-rules", 'S', ARG_OPT},    {"flush", 'F', ARG_OPT},
-	{"zero", 'Z', ARG_OPT},          {"new-chain", 'N', ARG_REQ},
-	{"delete-chain", 'X', ARG_OPT},  {"rename-chain", 'E', ARG_REQ},
-	{"policy", 'P', ARG_REQ},        {"source", 's', ARG_REQ},
-	{"destination", 'd', ARG_REQ},   {"src", 's', ARG_REQ},
-	{"dst", 'd', ARG_REQ},           {"protocol", 'p', ARG_REQ},
-	{"in-interface", 'i', ARG_REQ},  {"jump", 'j', ARG_REQ},
-	{"table", 't', ARG_REQ},         {"match", 'm', ARG_REQ},
-	{"numeric", 'n', ARG_NONE},      {"out-interface", 'o', ARG_REQ},
-	{"verbose", 'v', ARG_NONE},      {"wait", 'w', ARG_OPT},
-	{"wait-interval", 'W', ARG_OPT}, {"exact", 'x', ARG_NONE},
-	{"fragments", 'f', ARG_NONE},    {"version", 'V', ARG_NONE},
-	{"help", 'h', ARG_OPT},          {"line-numbers", '0', ARG_NONE},
-	{"modprobe", 'M', ARG_REQ},      {"set-counters", 'c', ARG_REQ},
-	{"goto", 'g', ARG_REQ},          {"ipv4", '4', ARG_NONE},
-	{"ipv6", '6', ARG_NONE},
+    {"append", 'A', ARG_REQ},	     {"delete", 'D', ARG_REQ},
+    {"check", 'C', ARG_REQ},	     {"insert", 'I', ARG_REQ},
+    {"replace", 'R', ARG_REQ},	     {"list", 'L', ARG_OPT},
+    {"list-rules", 'S', ARG_OPT},    {"flush", 'F', ARG_OPT},
+    {"zero", 'Z', ARG_OPT},	     {"new-chain", 'N', ARG_REQ},
+    {"delete-chain", 'X', ARG_OPT},  {"rename-chain", 'E', ARG_REQ},
+    {"policy", 'P', ARG_REQ},	     {"source", 's', ARG_REQ},
+    {"destination", 'd', ARG_REQ},   {"src", 's', ARG_REQ},
+    {"dst", 'd', ARG_REQ},	     {"protocol", 'p', ARG_REQ},
+    {"in-interface", 'i', ARG_REQ},  {"jump", 'j', ARG_REQ},
+    {"table", 't', ARG_REQ},	     {"match", 'm', ARG_REQ},
+    {"numeric", 'n', ARG_NONE},	     {"out-interface", 'o', ARG_REQ},
+    {"verbose", 'v', ARG_NONE},	     {"wait", 'w', ARG_OPT},
+    {"wait-interval", 'W', ARG_OPT}, {"exact", 'x', ARG_NONE},
+    {"fragments", 'f', ARG_NONE},    {"version", 'V', ARG_NONE},
+    {"help", 'h', ARG_OPT},	     {"line-numbers", '0', ARG_NONE},
+    {"modprobe", 'M', ARG_REQ},	     {"set-counters", 'c', ARG_REQ},
+    {"goto", 'g', ARG_REQ},	     {"ipv4", '4', ARG_NONE},
+    {"ipv6", '6', ARG_NONE},
 };
 #define N_BASE (sizeof(base_opts) / sizeof(base_opts[0]))
 
@@ -503,8 +516,8 @@ static void fill_xt_parse(struct pstate *ps, struct upt_xt_parse *xp, uint32_t s
  * base options and the loaded extensions (newest first).  Returns 1 with
  * *base or (*slot, *opt) set, 0 when unknown or ambiguous.
  */
-static int find_long(struct pstate *ps, const char *name, size_t nlen,
-		     const struct base_opt **base, int *slot, const struct upt_xt_option **opt)
+static int find_long(struct pstate *ps, const char *name, size_t nlen, const struct base_opt **base,
+		     int *slot, const struct upt_xt_option **opt)
 {
 	int found = 0;
 	const struct base_opt *pb = NULL;
@@ -580,7 +593,7 @@ static int dispatch_ext(struct pstate *ps, int si, const struct upt_xt_option *o
 	struct upt_xt_parse xp;
 	void *data = s->is_target ? ps->rule->tdata : ps->rule->matches[s->midx].data;
 	int (*parse)(void *, unsigned, bool, const char *, struct upt_xt_parse *) =
-		s->is_target ? ps->rule->tops->parse : ps->rule->matches[s->midx].ops->parse;
+	    s->is_target ? ps->rule->tops->parse : ps->rule->matches[s->midx].ops->parse;
 
 	if (invert && !(o->flags & UPT_XTOPT_INVERT))
 		return perr(ps, "%s: option \"--%s\" cannot be inverted.", s->name, o->name);
@@ -641,9 +654,10 @@ static int base_option(struct pstate *ps, char c, const char *arg, bool invert)
 	case 'L':
 	case 'S':
 	case 'Z':
-		if ((rc = add_command(ps, c == 'L'   ? UPT_CMD_LIST
-					   : c == 'S' ? UPT_CMD_LIST_RULES
-						      : UPT_CMD_ZERO,
+		if ((rc = add_command(ps,
+				      c == 'L'	 ? UPT_CMD_LIST
+				      : c == 'S' ? UPT_CMD_LIST_RULES
+						 : UPT_CMD_ZERO,
 				      c, invert)) < 0)
 			return rc;
 		cmd->chain = arg;
@@ -837,7 +851,7 @@ static int post_parse(struct pstate *ps)
 		struct slot *s = &ps->slots[i];
 		struct upt_xt_parse xp;
 		int (*check)(void *, struct upt_xt_parse *) =
-			s->is_target ? r->tops->check : r->matches[s->midx].ops->check;
+		    s->is_target ? r->tops->check : r->matches[s->midx].ops->check;
 		if (!check)
 			continue;
 		fill_xt_parse(ps, &xp, s->seen);
@@ -858,9 +872,17 @@ static int post_parse(struct pstate *ps)
 		unsigned bit;
 		const char *name;
 	} optnames[] = {
-		{O_SOURCE, "-s"}, {O_DEST, "-d"}, {O_PROTO, "-p"}, {O_JUMP, "-j"},
-		{O_IN, "-i"},     {O_OUT, "-o"},  {O_FRAG, "-f"},  {O_COUNTERS, "-c"},
-		{O_NUMERIC, "-n"}, {O_EXACT, "-x"}, {O_LINENUM, "--line-numbers"},
+	    {O_SOURCE, "-s"},
+	    {O_DEST, "-d"},
+	    {O_PROTO, "-p"},
+	    {O_JUMP, "-j"},
+	    {O_IN, "-i"},
+	    {O_OUT, "-o"},
+	    {O_FRAG, "-f"},
+	    {O_COUNTERS, "-c"},
+	    {O_NUMERIC, "-n"},
+	    {O_EXACT, "-x"},
+	    {O_LINENUM, "--line-numbers"},
 	};
 	for (size_t i = 0; i < sizeof(optnames) / sizeof(optnames[0]); i++) {
 		unsigned b = optnames[i].bit;
@@ -914,8 +936,7 @@ static int expand_rules(struct pstate *ps)
 		goto out;
 	if (ps->daddrs && (rc = parse_addr_list(ps->daddrs, d, ps->err, ps->errlen)) < 0)
 		goto out;
-	if ((s->n > 1 || d->n > 1) &&
-	    (ps->rule->ip.invflags & (UPT_INV_SRCIP | UPT_INV_DSTIP))) {
+	if ((s->n > 1 || d->n > 1) && (ps->rule->ip.invflags & (UPT_INV_SRCIP | UPT_INV_DSTIP))) {
 		rc = perr(ps, "! not allowed with multiple source or destination IP addresses");
 		goto out;
 	}

@@ -17,7 +17,7 @@ enum upt_cmd_kind {
 	UPT_CMD_NONE = 0,
 	UPT_CMD_APPEND,
 	UPT_CMD_INSERT,
-	UPT_CMD_DELETE,     /* by specification */
+	UPT_CMD_DELETE,	    /* by specification */
 	UPT_CMD_DELETE_NUM, /* -D CHAIN N */
 	UPT_CMD_REPLACE,
 	UPT_CMD_CHECK,
@@ -33,7 +33,7 @@ enum upt_cmd_kind {
 };
 
 struct upt_cmd {
-	int kind;            /* enum upt_cmd_kind */
+	int kind;	     /* enum upt_cmd_kind */
 	const char *chain;   /* NULL: all chains (-F, -Z, -X, -L, -S) */
 	const char *newname; /* -E */
 	const char *policy;  /* -P */

@@ -33,12 +33,7 @@ static const struct upt_ext_group upt_ext_core = {
 };
 
 static const struct upt_ext_group *const groups[] = {
-    &upt_ext_core,
-    &upt_ext_conn,
-    &upt_ext_packet,
-    &upt_ext_rate,
-    &upt_ext_proto,
-    &upt_ext_misc,
+    &upt_ext_core, &upt_ext_conn, &upt_ext_packet, &upt_ext_rate, &upt_ext_proto, &upt_ext_misc,
 };
 
 const struct upt_match_ops *upt_match_find(const char *name)

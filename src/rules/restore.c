@@ -97,7 +97,8 @@ static int do_chain_line(struct rstate *st, struct upt_table_model *tm, char *li
 		c->policy_counts = true;
 		if (st->flags & UPT_RESTORE_COUNTERS) {
 			if (!ctrs || !parse_counters(ctrs, &p, &b))
-				return lerr(st, "invalid policy counters for chain '%s'", name, NULL);
+				return lerr(st, "invalid policy counters for chain '%s'", name,
+					    NULL);
 		}
 		if (strcmp(policy, "-") != 0) {
 			if (strcmp(policy, "ACCEPT") == 0)
@@ -124,8 +125,8 @@ static int do_chain_line(struct rstate *st, struct upt_table_model *tm, char *li
 	return 0;
 }
 
-static struct upt_chain *need_chain(struct rstate *st, struct upt_table_model *tm,
-				    const char *name, int *rc)
+static struct upt_chain *need_chain(struct rstate *st, struct upt_table_model *tm, const char *name,
+				    int *rc)
 {
 	struct upt_chain *c = upt_table_chain(tm, name);
 	if (!c)
@@ -240,7 +241,8 @@ static int exec_cmd(struct rstate *st, struct upt_table_model *tm, struct upt_cm
 			if (idx < 0 || tm->chains[idx]->hook >= 0)
 				return lerr(st, "No chain/target/match by that name.", NULL, NULL);
 			if (upt_table_refs(tm, cmd->chain))
-				return lerr(st, "CHAIN_DEL failed (Device or resource busy): chain %s",
+				return lerr(st,
+					    "CHAIN_DEL failed (Device or resource busy): chain %s",
 					    cmd->chain, NULL);
 			if (tm->chains[idx]->nrules)
 				return lerr(st, "CHAIN_DEL failed (Directory not empty): chain %s",
@@ -376,7 +378,7 @@ int upt_rules_restore(struct upt_rules *rs, const char *text, size_t len, unsign
 {
 	char errbuf[8];
 	struct rstate *st = calloc(1, sizeof(*st));
-	int cur = -1;          /* table being restored */
+	int cur = -1;	       /* table being restored */
 	bool in_table = false; /* also true while skipping a table (-T) */
 	size_t pos = 0;
 	char *line = NULL;
@@ -432,9 +434,10 @@ int upt_rules_restore(struct upt_rules *rs, const char *text, size_t len, unsign
 
 		if (!in_table) {
 			if (line[0] != '*') {
-				rc = lerr(st, "%s", strcmp(line, "COMMIT") == 0
-							    ? "COMMIT without a table"
-							    : "no table specified (expected *table)",
+				rc = lerr(st, "%s",
+					  strcmp(line, "COMMIT") == 0
+					      ? "COMMIT without a table"
+					      : "no table specified (expected *table)",
 					  NULL);
 				goto out;
 			}
@@ -514,8 +517,8 @@ int upt_rules_rule_roundtrip(enum upt_table table, const char *chain, const char
 	}
 	upt_sb_init(&in);
 	/* ":CHAIN -" leaves a built-in chain alone and creates a user chain. */
-	upt_sb_printf(&in, "*%s\n:%s - [0:0]\n-A %s %s\nCOMMIT\n", upt_rules_table_name(table), chain,
-		      chain, rule);
+	upt_sb_printf(&in, "*%s\n:%s - [0:0]\n-A %s %s\nCOMMIT\n", upt_rules_table_name(table),
+		      chain, chain, rule);
 	rc = in.overflow ? -ENOMEM
 			 : upt_rules_restore(rs, upt_sb_str(&in), in.len, 0, NULL, err, errlen);
 	upt_sb_free(&in);

@@ -52,8 +52,8 @@ int upt_rules_save(const struct upt_rules *rs, const char *table, unsigned flags
 bool upt_rules_has_table(const struct upt_rules *rs, enum upt_table table);
 
 /* Compile; allocation happens here, never on the packet path. */
-int upt_ruleset_compile(const struct upt_rules *rs, uint64_t generation,
-			struct upt_ruleset **out, char *err, size_t errlen);
+int upt_ruleset_compile(const struct upt_rules *rs, uint64_t generation, struct upt_ruleset **out,
+			char *err, size_t errlen);
 void upt_ruleset_free(struct upt_ruleset *set);
 uint64_t upt_ruleset_generation(const struct upt_ruleset *set);
 bool upt_ruleset_has_table(const struct upt_ruleset *set, enum upt_table table);
@@ -114,10 +114,10 @@ int upt_rules_rule_roundtrip(enum upt_table table, const char *chain, const char
  */
 #define UPT_LIST_NUMERIC 0x1u /* -n */
 #define UPT_LIST_VERBOSE 0x2u /* -v: counters, interfaces; -S: "-c P B" */
-#define UPT_LIST_EXACT   0x4u /* -x */
+#define UPT_LIST_EXACT	 0x4u /* -x */
 #define UPT_LIST_LINENUM 0x8u /* --line-numbers */
 struct upt_list_opts {
-	unsigned flags; /* UPT_LIST_* */
+	unsigned flags;					  /* UPT_LIST_* */
 	const char *(*resolve)(uint32_t addr, void *ctx); /* host-order address */
 	void *resolve_ctx;
 };

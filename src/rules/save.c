@@ -101,8 +101,8 @@ void upt_rule_save(const struct upt_rule *r, const char *chain, struct upt_sb *s
 	}
 }
 
-static const enum upt_table save_order[UPT_TABLE__COUNT] = {
-	UPT_TABLE_MANGLE, UPT_TABLE_RAW, UPT_TABLE_FILTER, UPT_TABLE_NAT};
+static const enum upt_table save_order[UPT_TABLE__COUNT] = {UPT_TABLE_MANGLE, UPT_TABLE_RAW,
+							    UPT_TABLE_FILTER, UPT_TABLE_NAT};
 
 static void save_table(const struct upt_table_model *tm, enum upt_table t, unsigned flags,
 		       struct upt_sb *out)

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#define UPT_TOK_MAXARGS  255  /* iptables' MAX_ARGC */
+#define UPT_TOK_MAXARGS	 255  /* iptables' MAX_ARGC */
 #define UPT_TOK_MAXPARAM 1024 /* longest word iptables-restore accepts */
 
 /*

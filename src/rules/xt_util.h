@@ -43,7 +43,7 @@ int upt_xtu_parse_port_range(const char *s, const char *proto, uint16_t *lo, uin
  */
 bool upt_xtu_parse_uint_range(const char *s, uint64_t max, uint64_t *lo, uint64_t *hi);
 bool upt_xtu_parse_u16_range(const char *s, uint16_t *lo, uint16_t *hi); /* length, tcpmss */
-bool upt_xtu_parse_u32_range(const char *s, uint32_t r[2]);                 /* esp, ipcomp */
+bool upt_xtu_parse_u32_range(const char *s, uint32_t r[2]);		 /* esp, ipcomp */
 
 /* A word of a comma-separated flag list and its bit. */
 struct upt_xtu_flag_name {

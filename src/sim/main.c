@@ -21,7 +21,7 @@
 
 #include "sim/sim.h"
 
-#define MAX_INPUTS 16
+#define MAX_INPUTS   16
 #define MAX_RULES_AT 16
 
 /*
@@ -125,8 +125,8 @@ static long load_inputs(const struct input *in, unsigned nin, struct frame_rec *
 
 	for (i = 0; i < nin; i++) {
 		char errbuf[PCAP_ERRBUF_SIZE];
-		pcap_t *p = pcap_open_offline_with_tstamp_precision(in[i].path,
-								    PCAP_TSTAMP_PRECISION_NANO, errbuf);
+		pcap_t *p = pcap_open_offline_with_tstamp_precision(
+		    in[i].path, PCAP_TSTAMP_PRECISION_NANO, errbuf);
 		struct pcap_pkthdr *h;
 		const u_char *data;
 		unsigned seq = 0;
@@ -137,7 +137,8 @@ static long load_inputs(const struct input *in, unsigned nin, struct frame_rec *
 			goto err;
 		}
 		if (pcap_datalink(p) != DLT_EN10MB) {
-			fprintf(stderr, "uptables-sim: %s: link type %s is not supported (Ethernet only)\n",
+			fprintf(stderr,
+				"uptables-sim: %s: link type %s is not supported (Ethernet only)\n",
 				in[i].path, pcap_datalink_val_to_name(pcap_datalink(p)));
 			pcap_close(p);
 			goto err;
@@ -154,7 +155,8 @@ static long load_inputs(const struct input *in, unsigned nin, struct frame_rec *
 				recs = nr;
 				cap = ncap;
 			}
-			recs[n].ts = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
+			recs[n].ts =
+			    (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
 			recs[n].input = i;
 			recs[n].seq = seq++;
 			recs[n].len = h->caplen;
@@ -167,8 +169,8 @@ static long load_inputs(const struct input *in, unsigned nin, struct frame_rec *
 			n++;
 		}
 		if (rc == -1)
-			fprintf(stderr, "uptables-sim: %s: %s (reading stopped there)\n", in[i].path,
-				pcap_geterr(p));
+			fprintf(stderr, "uptables-sim: %s: %s (reading stopped there)\n",
+				in[i].path, pcap_geterr(p));
 		pcap_close(p);
 	}
 	qsort(recs, n, sizeof(*recs), cmp_frames);
@@ -190,8 +192,8 @@ static int open_outputs(struct sim *s, const char *dir)
 		fprintf(stderr, "uptables-sim: cannot create %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	s->dead = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144,
-						       PCAP_TSTAMP_PRECISION_MICRO);
+	s->dead =
+	    pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 262144, PCAP_TSTAMP_PRECISION_MICRO);
 	if (!s->dead)
 		return -1;
 	for (i = 1; i <= nif && i < UPT_MAX_IFACES_SIM; i++) {
@@ -329,7 +331,8 @@ static int apply_rules_at(struct upt_engine *eng, struct rules_at *ra, unsigned 
 		}
 		fclose(f);
 		text[len] = '\0';
-		rc = upt_engine_restore(eng, text, (size_t)len, UPT_RESTORE_NOFLUSH, err, sizeof(err));
+		rc = upt_engine_restore(eng, text, (size_t)len, UPT_RESTORE_NOFLUSH, err,
+					sizeof(err));
 		free(text);
 		if (rc < 0) {
 			fprintf(stderr, "uptables-sim: %s: %s\n", ra[i].path, err);
@@ -342,11 +345,15 @@ static int apply_rules_at(struct upt_engine *eng, struct rules_at *ra, unsigned 
 static int replay_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'}, {"rules", required_argument, NULL, 'r'},
-		{"in", required_argument, NULL, 'i'},     {"out", required_argument, NULL, 'o'},
-		{"trace", required_argument, NULL, 't'},  {"seed", required_argument, NULL, 's'},
-		{"rules-at", required_argument, NULL, 'a'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"rules", required_argument, NULL, 'r'},
+	    {"in", required_argument, NULL, 'i'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"trace", required_argument, NULL, 't'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"rules-at", required_argument, NULL, 'a'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *config = NULL, *rules = NULL, *outdir = NULL;
 	struct input in[MAX_INPUTS];
@@ -376,8 +383,10 @@ static int replay_main(int argc, char **argv)
 		case 'i': {
 			const char *eq = strchr(optarg, '=');
 
-			if (!eq || eq == optarg || (size_t)(eq - optarg) >= UPT_IFNAMSIZ || !eq[1]) {
-				fprintf(stderr, "uptables-sim: --in wants IFACE=FILE, got \"%s\"\n", optarg);
+			if (!eq || eq == optarg || (size_t)(eq - optarg) >= UPT_IFNAMSIZ ||
+			    !eq[1]) {
+				fprintf(stderr, "uptables-sim: --in wants IFACE=FILE, got \"%s\"\n",
+					optarg);
 				return 2;
 			}
 			if (nin == MAX_INPUTS) {
@@ -396,7 +405,9 @@ static int replay_main(int argc, char **argv)
 			else if (strcmp(optarg, "json") == 0)
 				mode = SIM_TRACE_JSON;
 			else {
-				fprintf(stderr, "uptables-sim: --trace is text or json, not \"%s\"\n", optarg);
+				fprintf(stderr,
+					"uptables-sim: --trace is text or json, not \"%s\"\n",
+					optarg);
 				return 2;
 			}
 			break;
@@ -412,11 +423,13 @@ static int replay_main(int argc, char **argv)
 		}
 		case 'a':
 			if (nra == MAX_RULES_AT) {
-				fprintf(stderr, "uptables-sim: at most %d --rules-at\n", MAX_RULES_AT);
+				fprintf(stderr, "uptables-sim: at most %d --rules-at\n",
+					MAX_RULES_AT);
 				return 2;
 			}
 			if (parse_rules_at(optarg, &ra[nra]) < 0) {
-				fprintf(stderr, "uptables-sim: --rules-at wants SECONDS=FILE, got \"%s\"\n",
+				fprintf(stderr,
+					"uptables-sim: --rules-at wants SECONDS=FILE, got \"%s\"\n",
 					optarg);
 				return 2;
 			}
@@ -464,8 +477,8 @@ static int replay_main(int argc, char **argv)
 	if (!buf)
 		goto out_files;
 	for (k = 0; k < nrec; k++) {
-		struct upt_pkt p = {.buf = buf, .cap = UPT_PKT_HEADROOM + 65536,
-				    .off = UPT_PKT_HEADROOM};
+		struct upt_pkt p = {
+		    .buf = buf, .cap = UPT_PKT_HEADROOM + 65536, .off = UPT_PKT_HEADROOM};
 		uint32_t len = recs[k].len > 65536 ? 65536 : recs[k].len;
 
 		memcpy(buf + p.off, recs[k].data, len);
@@ -496,8 +509,9 @@ static int replay_main(int argc, char **argv)
 		fprintf(stderr, "uptables-sim: cannot write the results into %s\n", outdir);
 		goto out_files;
 	}
-	fprintf(stderr, "uptables-sim: %ld frames: %llu forwarded, %llu local, %llu dropped, "
-			"%llu held, %llu consumed; %u conntrack entries\n",
+	fprintf(stderr,
+		"uptables-sim: %ld frames: %llu forwarded, %llu local, %llu dropped, "
+		"%llu held, %llu consumed; %u conntrack entries\n",
 		nrec, (unsigned long long)s.results[UPT_PKT_FORWARDED],
 		(unsigned long long)s.results[UPT_PKT_LOCAL],
 		(unsigned long long)s.results[UPT_PKT_DROPPED],

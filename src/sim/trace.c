@@ -11,11 +11,11 @@
 #include "sim/sim.h"
 
 #define C_RESET "\033[0m"
-#define C_DIM   "\033[2m"
-#define C_BOLD  "\033[1m"
-#define C_RED   "\033[31m"
+#define C_DIM	"\033[2m"
+#define C_BOLD	"\033[1m"
+#define C_RED	"\033[31m"
 #define C_GREEN "\033[32m"
-#define C_CYAN  "\033[36m"
+#define C_CYAN	"\033[36m"
 
 void sim_trace_init(struct sim_trace *t, enum sim_trace_mode mode, FILE *out)
 {
@@ -110,8 +110,8 @@ static void print_text(struct sim_trace *t, unsigned n, uint64_t ts)
 		case UPT_TRACE_EMIT:
 			fprintf(o, "  %-9s %s out %s\n", "emit", text,
 				upt_engine_ifname(t->eng, ev->ifindex)
-					? upt_engine_ifname(t->eng, ev->ifindex)
-					: "?");
+				    ? upt_engine_ifname(t->eng, ev->ifindex)
+				    : "?");
 			break;
 		default:
 			fprintf(o, "  %-9s %s\n", upt_trace_kind_str(ev->kind), text);
@@ -143,8 +143,7 @@ static void print_json(struct sim_trace *t, unsigned n, uint64_t ts, const char 
 	const struct upt_trace_event *verdict = NULL;
 
 	fprintf(o, "{\"packet\":%u,\"ts\":%llu.%09llu,\"in\":", n,
-		(unsigned long long)(ts / 1000000000ull),
-		(unsigned long long)(ts % 1000000000ull));
+		(unsigned long long)(ts / 1000000000ull), (unsigned long long)(ts % 1000000000ull));
 	json_str(o, in);
 	fprintf(o, ",\"steps\":[");
 	for (i = 0; i < t->nevents; i++) {

@@ -20,7 +20,8 @@ struct multiport_data {
 	uint8_t count;
 	uint8_t invert;
 	uint8_t given;
-	uint8_t proto; /* the rule's -p, for service names in -L (iptables prints them per protocol) */
+	uint8_t
+	    proto; /* the rule's -p, for service names in -L (iptables prints them per protocol) */
 	uint16_t ports[MULTI_PORTS];
 	uint8_t pflags[MULTI_PORTS]; /* 1: ports[i]..ports[i+1] is a range */
 };
