@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "rules/model.h"
 #include "rules/ext.h"
 #include "rules/rules.h"
 
@@ -136,14 +137,6 @@ static bool uses_unsupported(const char *rule, char *what, size_t whatlen)
 		}
 	}
 	return false;
-}
-
-static int table_of(const char *name)
-{
-	for (int t = 0; t < UPT_TABLE__COUNT; t++)
-		if (!strcmp(upt_table_name((enum upt_table)t), name))
-			return t;
-	return -1;
 }
 
 enum result { R_OK, R_FAIL, R_NOMATCH };
@@ -314,11 +307,11 @@ static void run_file(const char *dir, const char *name)
 		enum result want =
 		    result_of(fields[2], nf > 3 ? fields[3] : NULL, nf > 4 ? fields[4] : NULL);
 		bool unsupported =
-		    uses_unsupported(rule, what, sizeof(what)) || table_of(table) < 0;
+		    uses_unsupported(rule, what, sizeof(what)) || upt_rules_table_by_name(table) < 0;
 		bool pass = true, accepted_any = false;
 		char why[600] = "", chain_list[256], *save = NULL, *chain;
 
-		if (table_of(table) < 0)
+		if (upt_rules_table_by_name(table) < 0)
 			snprintf(what, sizeof(what), "table %s", table);
 		t.lines++;
 		snprintf(chain_list, sizeof(chain_list), "%s", chains);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "rules/model.h"
 #include "frames.h"
 #include "rules/ext.h"
 #include "rules/rules.h"
@@ -171,33 +172,6 @@ static const struct {
      "           0    --  0.0.0.0/0            0.0.0.0/0            connlabel 0"},
 };
 
-static int table_of(const char *name)
-{
-	static const char *const names[] = {"raw", "mangle", "nat", "filter"};
-
-	for (int i = 0; i < 4; i++)
-		if (strcmp(names[i], name) == 0)
-			return i;
-	return -1;
-}
-
-/* Line `n` (0-based) of text into buf. */
-static const char *nth_line(const char *text, int n, char *buf, size_t len)
-{
-	const char *e;
-
-	while (n-- > 0 && text) {
-		text = strchr(text, '\n');
-		if (text)
-			text++;
-	}
-	if (!text)
-		return "";
-	e = strchr(text, '\n');
-	snprintf(buf, len, "%.*s", e ? (int)(e - text) : (int)strlen(text), text);
-	return buf;
-}
-
 /* The saved rule line of `chain` in rs, "" when none. */
 static const char *saved_line(struct upt_rules *rs, const char *table, const char *chain,
 			      char *line, size_t len)
@@ -211,7 +185,7 @@ static const char *saved_line(struct upt_rules *rs, const char *table, const cha
 	snprintf(head, sizeof(head), "\n-A %s ", chain);
 	s = strstr(upt_sb_str(&sb), head);
 	if (s)
-		nth_line(s + 1, 0, line, len);
+		xt_nth_line(s + 1, 0, line, len);
 	else
 		line[0] = '\0';
 	upt_sb_free(&sb);
@@ -223,7 +197,7 @@ TEST(rule_text_is_what_iptables_1_8_9_lists)
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct upt_rules *rs = upt_rules_create();
 		char text[1024], err[512] = "", line[1024];
-		int t = table_of(rows[i].table), rc;
+		int t = upt_rules_table_by_name(rows[i].table), rc;
 
 		snprintf(text, sizeof(text), "*%s\n-A %s %s\nCOMMIT\n", rows[i].table,
 			 rows[i].chain, rows[i].rule);
@@ -246,7 +220,7 @@ TEST(rule_text_is_what_iptables_1_8_9_lists)
 				upt_sb_init(&sb);
 				o.flags = numeric ? UPT_LIST_NUMERIC : 0;
 				upt_rules_list(rs, (enum upt_table)t, rows[i].chain, 0, &o, &sb);
-				CHECK_STR(nth_line(upt_sb_str(&sb), 2, line, sizeof(line)),
+				CHECK_STR(xt_nth_line(upt_sb_str(&sb), 2, line, sizeof(line)),
 					  numeric ? rows[i].num : rows[i].list);
 				upt_sb_free(&sb);
 			}

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "xt_build.h"
+#include "rules/model.h"
 #include "rules/ext.h"
 #include "rules/rules.h"
 
@@ -441,39 +443,12 @@ static const struct {
     {"mangle", "PREROUTING", "-j TTL --ttl-dec 0", NULL, NULL, NULL},
 };
 
-static int table_of(const char *name)
-{
-	static const char *const names[] = {"raw", "mangle", "nat", "filter"};
-
-	for (int i = 0; i < 4; i++)
-		if (strcmp(names[i], name) == 0)
-			return i;
-	return -1;
-}
-
-/* Line `n` (0-based) of text into buf. */
-static const char *nth_line(const char *text, int n, char *buf, size_t len)
-{
-	const char *e;
-
-	while (n-- > 0 && text) {
-		text = strchr(text, '\n');
-		if (text)
-			text++;
-	}
-	if (!text)
-		return "";
-	e = strchr(text, '\n');
-	snprintf(buf, len, "%.*s", e ? (int)(e - text) : (int)strlen(text), text);
-	return buf;
-}
-
 TEST(rule_text_is_what_iptables_1_8_9_lists)
 {
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct upt_rules *rs = upt_rules_create();
 		char text[1024], err[512] = "", line[1024];
-		int t = table_of(rows[i].table), rc;
+		int t = upt_rules_table_by_name(rows[i].table), rc;
 
 		snprintf(text, sizeof(text), "*%s\n-A %s %s\nCOMMIT\n", rows[i].table,
 			 rows[i].chain, rows[i].rule);
@@ -496,13 +471,13 @@ TEST(rule_text_is_what_iptables_1_8_9_lists)
 			upt_rules_save(rs, rows[i].table, 0, &sb);
 			snprintf(head, sizeof(head), "\n-A %s ", rows[i].chain);
 			s = strstr(upt_sb_str(&sb), head);
-			CHECK_STR(s ? nth_line(s + 1, 0, line, sizeof(line)) : "", rows[i].save);
+			CHECK_STR(s ? xt_nth_line(s + 1, 0, line, sizeof(line)) : "", rows[i].save);
 			upt_sb_free(&sb);
 			for (int numeric = 0; numeric < 2; numeric++) {
 				upt_sb_init(&sb);
 				o.flags = numeric ? UPT_LIST_NUMERIC : 0;
 				upt_rules_list(rs, (enum upt_table)t, rows[i].chain, 0, &o, &sb);
-				CHECK_STR(nth_line(upt_sb_str(&sb), 2, line, sizeof(line)),
+				CHECK_STR(xt_nth_line(upt_sb_str(&sb), 2, line, sizeof(line)),
 					  numeric ? rows[i].num : rows[i].list);
 				upt_sb_free(&sb);
 			}
@@ -530,7 +505,7 @@ TEST(saved_rule_restores_to_the_same_text)
 		upt_rules_save(rs, rows[i].table, 0, &sb);
 		snprintf(head, sizeof(head), "\n-A %s ", rows[i].chain);
 		s = strstr(upt_sb_str(&sb), head);
-		CHECK_STR(s ? nth_line(s + 1, 0, line, sizeof(line)) : "", rows[i].save);
+		CHECK_STR(s ? xt_nth_line(s + 1, 0, line, sizeof(line)) : "", rows[i].save);
 		upt_sb_free(&sb);
 		upt_rules_destroy(rs);
 	}
@@ -551,7 +526,7 @@ static bool restore_save(const char *text, char *line, size_t len)
 		upt_rules_save(rs, "filter", 0, &sb);
 		s = strstr(upt_sb_str(&sb), "\n-A INPUT ");
 		if (s)
-			nth_line(s + 1, 0, line, len);
+			xt_nth_line(s + 1, 0, line, len);
 		upt_sb_free(&sb);
 	}
 	upt_rules_destroy(rs);

@@ -107,3 +107,19 @@ const uint8_t *xt_ip_of(const struct xt_pk *k)
 {
 	return k->buf + k->d.l2_len;
 }
+
+const char *xt_nth_line(const char *text, int n, char *buf, size_t len)
+{
+	const char *e;
+
+	while (n-- > 0 && text) {
+		text = strchr(text, '\n');
+		if (text)
+			text++;
+	}
+	if (!text)
+		return "";
+	e = strchr(text, '\n');
+	snprintf(buf, len, "%.*s", e ? (int)(e - text) : (int)strlen(text), text);
+	return buf;
+}

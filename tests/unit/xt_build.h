@@ -38,5 +38,7 @@ void xt_tcp_frame(struct frame *f, uint8_t flags, uint16_t mss);
 bool xt_run(const struct xt_ext *e, struct xt_pk *k);
 /* The IPv4 header of the frame. */
 const uint8_t *xt_ip_of(const struct xt_pk *k);
+/* Line n (0-based) of text, copied into buf; "" past the end. */
+const char *xt_nth_line(const char *text, int n, char *buf, size_t len);
 
 #endif
