@@ -458,22 +458,6 @@ static void run_reply(struct run *r)
 
 /* ---- output --------------------------------------------------------------- */
 
-static void json_str(FILE *o, const char *s)
-{
-	fputc('"', o);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(o, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(o, "\\u%04x", c);
-		else
-			fputc(c, o);
-	}
-	fputc('"', o);
-}
-
 static void print_diags(const struct xp_ctx *x, enum sim_trace_mode mode, FILE *o)
 {
 	unsigned i, k;
@@ -481,11 +465,11 @@ static void print_diags(const struct xp_ctx *x, enum sim_trace_mode mode, FILE *
 	if (mode == SIM_TRACE_JSON) {
 		for (i = 0; i < x->ndiags; i++) {
 			fprintf(o, "{\"diagnostic\":\"%s\",\"message\":", x->diags[i].id);
-			json_str(o, x->diags[i].msg);
+			sim_json_str(o, x->diags[i].msg);
 			fprintf(o, ",\"fix\":[");
 			for (k = 0; k < x->diags[i].nfix; k++) {
 				fprintf(o, "%s", k ? "," : "");
-				json_str(o, x->diags[i].fix[k]);
+				sim_json_str(o, x->diags[i].fix[k]);
 			}
 			fprintf(o, "]}\n");
 		}

@@ -44,6 +44,9 @@ void sim_trace_event(void *ctx, const struct upt_trace_event *ev);
 /* Print the events recorded for packet number n (1-based) at time ts, then forget them. */
 void sim_trace_flush(struct sim_trace *t, unsigned n, uint64_t ts, const char *in_ifname);
 
+/* s as a JSON string literal (quotes, escapes); NULL prints "". */
+void sim_json_str(FILE *o, const char *s);
+
 /* explain.c */
 int sim_explain_main(int argc, char **argv);
 

@@ -120,7 +120,7 @@ static void print_text(struct sim_trace *t, unsigned n, uint64_t ts)
 	}
 }
 
-static void json_str(FILE *o, const char *s)
+void sim_json_str(FILE *o, const char *s)
 {
 	fputc('"', o);
 	for (; s && *s; s++) {
@@ -144,7 +144,7 @@ static void print_json(struct sim_trace *t, unsigned n, uint64_t ts, const char 
 
 	fprintf(o, "{\"packet\":%u,\"ts\":%llu.%09llu,\"in\":", n,
 		(unsigned long long)(ts / 1000000000ull), (unsigned long long)(ts % 1000000000ull));
-	json_str(o, in);
+	sim_json_str(o, in);
 	fprintf(o, ",\"steps\":[");
 	for (i = 0; i < t->nevents; i++) {
 		const struct upt_trace_event *ev = &t->events[i].ev;
@@ -155,7 +155,7 @@ static void print_json(struct sim_trace *t, unsigned n, uint64_t ts, const char 
 		if (ev->kind == UPT_TRACE_CHAIN || ev->kind == UPT_TRACE_RULE ||
 		    ev->kind == UPT_TRACE_POLICY || ev->kind == UPT_TRACE_RETURN) {
 			fprintf(o, ",\"table\":\"%s\",\"chain\":", upt_table_name(ev->table));
-			json_str(o, ev->chain);
+			sim_json_str(o, ev->chain);
 		}
 		if (ev->kind == UPT_TRACE_RULE)
 			fprintf(o, ",\"rule\":%u", ev->rulenum);
@@ -166,7 +166,7 @@ static void print_json(struct sim_trace *t, unsigned n, uint64_t ts, const char 
 			fprintf(o, ",\"result\":\"%s\"", upt_pkt_result_str(ev->result));
 			if (ev->result == UPT_PKT_DROPPED) {
 				fprintf(o, ",\"reason\":");
-				json_str(o, upt_drop_reason_str(ev->reason));
+				sim_json_str(o, upt_drop_reason_str(ev->reason));
 			}
 		}
 		if (ev->kind == UPT_TRACE_EMIT || ev->kind == UPT_TRACE_VERDICT) {
@@ -174,11 +174,11 @@ static void print_json(struct sim_trace *t, unsigned n, uint64_t ts, const char 
 
 			if (ifn && ev->ifindex) {
 				fprintf(o, ",\"out\":");
-				json_str(o, ifn);
+				sim_json_str(o, ifn);
 			}
 		}
 		fprintf(o, ",\"text\":");
-		json_str(o, ev->text);
+		sim_json_str(o, ev->text);
 		fputc('}', o);
 	}
 	fprintf(o, "]");
@@ -186,7 +186,7 @@ static void print_json(struct sim_trace *t, unsigned n, uint64_t ts, const char 
 		fprintf(o, ",\"result\":\"%s\"", upt_pkt_result_str(verdict->result));
 		if (verdict->result == UPT_PKT_DROPPED) {
 			fprintf(o, ",\"reason\":");
-			json_str(o, upt_drop_reason_str(verdict->reason));
+			sim_json_str(o, upt_drop_reason_str(verdict->reason));
 		}
 	}
 	fprintf(o, "}\n");
